@@ -1,0 +1,23 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+UV := $(shell scripts/ensure-uv)
+export UV_PYTHON := $(shell scripts/find-python)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test lint bench soak install
+
+install:
+	$(UV) sync --frozen
+
+demo: install
+	$(UV) run tanto demo
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run mypy
+
+test:
+	UV="$(UV)" scripts/test
+
+bench: install
+	$(UV) run python bench/run.py

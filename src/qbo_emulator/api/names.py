@@ -1,0 +1,201 @@
+"""Name lists: Customer, Vendor, Employee. DisplayName is unique across all three (6240)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from ..faults import fault, required
+from .base import (
+    Ctx,
+    Handler,
+    JsonObj,
+    as_bool,
+    check_properties,
+    commit_create,
+    commit_update,
+    currency,
+    merge_update,
+    named_ref,
+    new_base,
+    ref_value,
+    register,
+    require_existing,
+    resolve_ref,
+    text_field,
+)
+
+DELETED = " (deleted)"
+NAME_PARTS = ("Title", "GivenName", "MiddleName", "FamilyName", "Suffix")
+
+
+def duplicate_name() -> Exception:
+    return fault("6240", "Duplicate Name Exists Error", "The name supplied already exists. : null", None)
+
+
+def name_taken(ctx: Ctx, display: str, exclude: tuple[str, str] | None = None) -> bool:
+    wanted = display.casefold()
+    for entity in ("Customer", "Vendor", "Employee"):
+        for row in ctx.realm.table(entity).values():
+            if exclude == (entity, row["Id"]):
+                continue
+            if str(row.get("DisplayName", "")).casefold() == wanted:
+                return True
+    return False
+
+
+def apply_active(obj: JsonObj, was_active: bool, keys: tuple[str, ...]) -> None:
+    """QBO renames on deactivation ("X (deleted)") and drops the suffix on reactivation."""
+    active = obj.get("Active", True)
+    for key in keys:
+        value = obj.get(key)
+        if not isinstance(value, str):
+            continue
+        if was_active and active is False and not value.endswith(DELETED):
+            obj[key] = value + DELETED
+        elif active is not False and value.endswith(DELETED):
+            obj[key] = value[: -len(DELETED)]
+
+
+class NameList(Handler):
+    active_filtered = True
+    creatable = True
+    readonly_fields: ClassVar[frozenset[str]] = frozenset({"Balance", "BalanceWithJobs", "FullyQualifiedName", "Level"})
+
+    def default_order(self) -> tuple[str, Any]:
+        return "DisplayName", lambda r: str(r.get("DisplayName", "")).casefold()
+
+    def defaults(self, ctx: Ctx, obj: JsonObj, current: JsonObj | None) -> None:
+        """Entity-specific defaults and reference checks."""
+
+    def display_name(self, body: JsonObj) -> str:
+        for key in ("DisplayName", *NAME_PARTS, "CompanyName", "PrintOnCheckName"):
+            text_field(body, key, 500)
+        display = body.get("DisplayName")
+        if isinstance(display, str) and display.strip():
+            if ":" in display:
+                raise fault("6000", "A business validation error has occurred while processing your request",
+                            "Business Validation Error: The name cannot contain a colon (:).", "DisplayName")  # fmt: skip
+            return display.strip()
+        parts = [str(body[p]).strip() for p in NAME_PARTS if isinstance(body.get(p), str) and body[p].strip()]
+        if parts:
+            return " ".join(parts)
+        company = body.get("CompanyName")
+        if isinstance(company, str) and company.strip():
+            return company.strip()
+        raise fault("6080", "No Name Provided", "Please provide a name: DisplayName, or one of Title, GivenName, "
+                    "MiddleName, FamilyName or Suffix.", "DisplayName")  # fmt: skip
+
+    def build(self, ctx: Ctx, body: JsonObj, current: JsonObj | None) -> JsonObj:
+        check_properties(self.name, body)
+        display = self.display_name(body)
+        if "Active" in body:
+            as_bool(body["Active"], "Active")
+        obj = dict(body)
+        obj["DisplayName"] = display
+        obj.setdefault("PrintOnCheckName", body.get("CompanyName") or display)
+        obj.setdefault("Active", True)
+        self.defaults(ctx, obj, current)
+        return obj
+
+    def create(self, ctx: Ctx, body: JsonObj) -> JsonObj:
+        obj = self.build(ctx, body, None)
+        if obj.get("Active") is False:
+            apply_active(obj, True, ("DisplayName", "FullyQualifiedName"))
+        if name_taken(ctx, obj["DisplayName"]):
+            raise duplicate_name()
+        full = new_base(ctx, self.name)
+        full.update({k: v for k, v in obj.items() if k not in ("Id", "SyncToken", "MetaData", "domain", "sparse")})
+        return commit_create(ctx, self.name, full)
+
+    def update(self, ctx: Ctx, body: JsonObj, sparse: bool) -> JsonObj:
+        current = require_existing(ctx, self.name, body)
+        check_properties(self.name, body)
+        if sparse and "DisplayName" in body and not body.get("DisplayName"):
+            raise required("DisplayName")
+        merged = merge_update(current, body, sparse, self.readonly_fields)
+        was_active = current.get("Active", True) is not False
+        if was_active is False and merged.get("Active") is not False and "DisplayName" not in body:
+            merged["DisplayName"] = str(merged.get("DisplayName", "")).removesuffix(DELETED)
+        obj = self.build(ctx, merged, current)
+        if was_active and obj.get("Active") is False and obj.get("Balance", 0) not in (0, None):
+            raise fault("6220", "Delete List Has Balance Error",
+                        "The item can't be made inactive because it has an open balance.", None)  # fmt: skip
+        apply_active(obj, was_active, ("DisplayName", "FullyQualifiedName"))
+        if name_taken(ctx, obj["DisplayName"], exclude=(self.name, current["Id"])):
+            raise duplicate_name()
+        for key in ("domain", "Id", "SyncToken", "MetaData"):
+            obj[key] = current[key]
+        return commit_update(ctx, self.name, current, obj)
+
+
+class CustomerHandler(NameList):
+    name = "Customer"
+    path = "customer"
+
+    def default_order(self) -> tuple[str, Any]:
+        return "FullyQualifiedName", lambda r: str(r.get("FullyQualifiedName", "")).casefold()
+
+    def defaults(self, ctx: Ctx, obj: JsonObj, current: JsonObj | None) -> None:
+        obj.setdefault("Taxable", ctx.us)
+        parent_id = ref_value(obj, "ParentRef")
+        if parent_id:
+            _t, parent = resolve_ref(ctx, "Customer", parent_id)
+            obj["ParentRef"] = {"value": parent_id}
+            obj["Job"] = True
+            obj.setdefault("BillWithParent", False)
+            obj["Level"] = int(parent.get("Level", 0)) + 1
+            obj["FullyQualifiedName"] = f"{parent.get('FullyQualifiedName', parent['DisplayName'])}:{obj['DisplayName']}"
+        else:
+            obj.pop("Level", None)
+            obj["Job"] = False
+            obj.setdefault("BillWithParent", False)
+            obj["FullyQualifiedName"] = obj["DisplayName"]
+        obj["Balance"] = current.get("Balance", Decimal("0.00")) if current else Decimal("0.00")
+        obj["BalanceWithJobs"] = current.get("BalanceWithJobs", Decimal("0.00")) if current else Decimal("0.00")
+        if current and "CurrencyRef" in current and ref_value(obj, "CurrencyRef") not in (
+            None, current["CurrencyRef"].get("value")
+        ):  # fmt: skip
+            raise fault("6000", "A business validation error has occurred while processing your request",
+                        "Business Validation Error: You can't change the currency of a customer.", "CurrencyRef")  # fmt: skip
+        obj["CurrencyRef"] = currency(ctx, obj)
+        obj.setdefault("PreferredDeliveryMethod", "Print")
+        for key, kind in (("SalesTermRef", "Term"), ("PaymentMethodRef", None), ("DefaultTaxCodeRef", "TaxCode")):
+            ref = ref_value(obj, key)
+            if ref and kind:
+                obj[key] = {"value": ref}
+                resolve_ref(ctx, kind, ref)
+        if ctx.us and "DefaultTaxCodeRef" not in obj and obj.get("Taxable") and "2" in ctx.realm.table("TaxCode"):
+            # The recorded sandbox assigns its tax group to new taxable customers.
+            obj["DefaultTaxCodeRef"] = {"value": "2"}
+
+
+class VendorHandler(NameList):
+    name = "Vendor"
+    path = "vendor"
+    readonly_fields = frozenset({"Balance"})
+
+    def defaults(self, ctx: Ctx, obj: JsonObj, current: JsonObj | None) -> None:
+        obj["Balance"] = current.get("Balance", Decimal("0.00")) if current else Decimal("0.00")
+        obj.setdefault("Vendor1099", False)
+        obj["CurrencyRef"] = currency(ctx, obj)
+        for key, kind in (("TermRef", "Term"), ("APAccountRef", "Account")):
+            ref = ref_value(obj, key)
+            if ref:
+                obj[key] = named_ref(ctx, kind, ref) if kind == "Account" else {"value": ref}
+                resolve_ref(ctx, kind, ref)
+
+
+class EmployeeHandler(NameList):
+    name = "Employee"
+    path = "employee"
+    readonly_fields = frozenset()
+
+    def defaults(self, ctx: Ctx, obj: JsonObj, current: JsonObj | None) -> None:
+        obj.setdefault("BillableTime", False)
+        obj.pop("FullyQualifiedName", None)
+
+
+register(CustomerHandler())
+register(VendorHandler())
+register(EmployeeHandler())

@@ -1,0 +1,1 @@
+"""Seed companies that look like fresh QuickBooks sandboxes, one module per country."""
