@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "tanto.sales",
     "tanto.purchasing",
     "tanto.settings_ui",
+    "tanto.integrations",
+    "tanto.integrations.quickbooks",
 ]
 
 MIDDLEWARE = [
@@ -124,3 +126,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TANTO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
+
+# QuickBooks Online (see README: Configuration). QBO_ENVIRONMENT is "sandbox", "production", or the URL of an
+# OpenID discovery document (the emulator's, in the demo); the Accounting API base URL follows from it
+# unless QBO_API_BASE_URL says otherwise.
+QBO_ENVIRONMENT = os.environ.get("QBO_ENVIRONMENT", "sandbox")
+QBO_API_BASE_URL = os.environ.get("QBO_API_BASE_URL", "")
+QBO_CLIENT_ID = os.environ.get("QBO_CLIENT_ID", "")
+QBO_CLIENT_SECRET = os.environ.get("QBO_CLIENT_SECRET", "")
+QBO_REDIRECT_URI = os.environ.get("QBO_REDIRECT_URI", "http://127.0.0.1:8000/integrations/quickbooks/callback")

@@ -8,10 +8,12 @@ workspace_patterns = [
     path("items/", include("tanto.catalog.urls")),
     path("contacts/", include("tanto.contacts.urls")),
     path("settings/", include("tanto.settings_ui.urls")),
+    path("integrations/", include("tanto.integrations.workspace_urls")),
 ]
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("tanto.accounts.urls")),
+    path("integrations/", include("tanto.integrations.urls")),
     path("w/<int:ws>/", include(workspace_patterns)),
 ]

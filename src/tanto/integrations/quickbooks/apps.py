@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QuickBooksConfig(AppConfig):
+    name = "tanto.integrations.quickbooks"
+    label = "quickbooks"
