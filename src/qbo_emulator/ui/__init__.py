@@ -1,0 +1,1 @@
+"""Server-rendered HTML: the OAuth pages and the QuickBooks-like viewer. No JavaScript."""
