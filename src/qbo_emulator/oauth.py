@@ -134,12 +134,12 @@ class TokenService:
             "token_type": "bearer",
             "expires_in": cfg.access_token_ttl,
             "refresh_token": grant.current_refresh,
-            "x_refresh_token_expires_in": max(0, int(grant.refresh_expires_at - now)),
+            "x_refresh_token_expires_in": max(0, round(grant.refresh_expires_at - now)),
             "access_token": access,
         }
         headers = {k.lower(): v for k, v in (request_headers or {}).items()}
         if headers.get("x-include-refresh-token-hard-expires-in", "").lower() == "true":
-            body["x_refresh_token_hard_expires_in"] = max(0, int(grant.hard_expires_at - now))
+            body["x_refresh_token_hard_expires_in"] = max(0, round(grant.hard_expires_at - now))
         if "openid" in grant.scopes:
             user = self.auth.users.get(grant.email)
             body["id_token"] = self.emu.signer.sign({

@@ -1,0 +1,129 @@
+"""Helpers for pytest: a real server on a free loopback port in a thread, and an in-process ASGI client.
+
+    with run_emulator_in_thread(limits_enabled=False) as emu:
+        token = emu.token()                      # token-endpoint JSON for the demo app and the US realm
+        httpx.get(f"{emu.base_url}/v3/company/{emu.realm_us}/customer/1", headers=emu.auth(token))
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import fields
+from types import TracebackType
+from typing import Any
+
+import httpx
+import uvicorn
+
+from .app import Emulator, create_app
+from .companies.seed import SEED_COMPANIES
+from .config import EmulatorConfig
+
+REALM_US, REALM_UK, REALM_SOLO = (c[0] for c in SEED_COMPANIES)
+
+
+def make_config(**overrides: Any) -> EmulatorConfig:
+    names = {f.name for f in fields(EmulatorConfig)}
+    unknown = set(overrides) - names
+    if unknown:
+        raise TypeError(f"unknown config keys: {sorted(unknown)}")
+    return EmulatorConfig(**overrides)
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class RunningEmulator:
+    """A started emulator. `emulator` is the in-process object (its store, clock, stats...)."""
+
+    realm_us = REALM_US
+    realm_uk = REALM_UK
+    realm_solo = REALM_SOLO
+
+    def __init__(self, server: uvicorn.Server, thread: threading.Thread, emulator: Emulator, base_url: str) -> None:
+        self._server = server
+        self._thread = thread
+        self.emulator = emulator
+        self.base_url = base_url
+        self.api_base = f"{base_url}/v3"
+        self.discovery_url = f"{base_url}/.well-known/openid_sandbox_configuration"
+        self.client = httpx.Client(base_url=base_url, timeout=10)
+
+    def control(self, method: str, path: str, json: Any = None) -> Any:
+        """Call /_emulator/<path> and return the decoded JSON (raises on HTTP errors)."""
+        response = self.client.request(method, f"/_emulator/{path.lstrip('/')}", json=json)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def reset(self) -> None:
+        self.control("POST", "reset")
+
+    def token(self, realm_id: str = REALM_US, client_id: str = "tanto-demo") -> dict[str, Any]:
+        result: dict[str, Any] = self.control("POST", "tokens", {"client_id": client_id, "realm_id": realm_id})
+        return result
+
+    @staticmethod
+    def auth(token: dict[str, Any] | str) -> dict[str, str]:
+        access = token if isinstance(token, str) else token["access_token"]
+        return {"Authorization": f"Bearer {access}", "Accept": "application/json"}
+
+    def company_url(self, realm_id: str = REALM_US) -> str:
+        return f"{self.base_url}/v3/company/{realm_id}"
+
+    def stop(self) -> None:
+        self.client.close()
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> RunningEmulator:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def run_emulator_in_thread(host: str = "127.0.0.1", **config: Any) -> RunningEmulator:
+    """Start uvicorn on a free loopback port in a daemon thread; returns once the server answers."""
+    port = _free_port(host)
+    cfg = make_config(host=host, port=port, **config)
+    app = create_app(cfg)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
+                                           timeout_graceful_shutdown=1, access_log=False))  # fmt: skip
+    thread = threading.Thread(target=server.run, name=f"qbo-emulator-{port}", daemon=True)
+    thread.start()
+    base_url = f"http://{host}:{port}"
+    with httpx.Client(timeout=1) as probe:
+        for _ in range(2000):
+            if server.started:
+                try:
+                    probe.get(f"{base_url}/.well-known/openid_sandbox_configuration")
+                    break
+                except httpx.TransportError:
+                    pass
+            if not thread.is_alive():
+                raise RuntimeError("emulator thread exited during start-up")
+            threading.Event().wait(0.005)
+        else:
+            raise RuntimeError("emulator did not start")
+    return RunningEmulator(server, thread, app.state.emu, base_url)
+
+
+def asgi_client(**config: Any) -> tuple[httpx.AsyncClient, Emulator]:
+    """An httpx AsyncClient wired straight to a fresh emulator app (no sockets), and the emulator itself."""
+    config.setdefault("webhooks_enabled", False)
+    app = create_app(make_config(**config))
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8001")
+    return client, app.state.emu
+
+
+def sync_asgi_client(**config: Any) -> tuple[Any, Emulator]:
+    """A synchronous client over Starlette's TestClient (in-process, runs the lifespan)."""
+    from starlette.testclient import TestClient
+
+    config.setdefault("webhooks_enabled", False)
+    app = create_app(make_config(**config))
+    return TestClient(app, base_url="http://127.0.0.1:8001"), app.state.emu
