@@ -27,6 +27,9 @@ def run_cdc(ctx: Ctx, params: dict[str, str]) -> dict[str, Any]:
     if ctx.now() - since > LOOKBACK:
         raise fault("6000", "A business validation error has occurred while processing your request",
                     "Business Validation Error: changedSince must be within the last 30 days.", "changedSince")  # fmt: skip
+    # MetaData carries whole seconds; compare at that precision so a change in the same second as the
+    # previous response's "time" is reported (a duplicate is harmless, a miss is not).
+    since = since.replace(microsecond=0)
     lookup = {name.lower(): name for name in REGISTRY}
     responses: list[dict[str, Any]] = []
     budget = MAX_OBJECTS
