@@ -15,8 +15,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -39,6 +45,12 @@ def _plain_http_cookies(settings: Any) -> None:
     settings.CSRF_COOKIE_SECURE = False
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Real hashing is deliberately slow; the tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db: None) -> Any:
     from tanto.accounts.models import User
@@ -53,9 +65,18 @@ def make_user(db: None) -> Any:
 def make_workspace(db: None) -> Any:
     from tanto.core.seeding import create_workspace
 
-    def make(admin: Any, name: str = "Acme Workshop", country: str = "GB", currency: str = "GBP", **kw: Any) -> Any:
-        return create_workspace(name, country, currency, admin, customers=kw.pop("customers", 4),
-                                suppliers=kw.pop("suppliers", 2), **kw)
+    def make(
+        admin: Any, name: str = "Acme Workshop", country: str = "GB", currency: str = "GBP", **kw: Any
+    ) -> Any:
+        return create_workspace(
+            name,
+            country,
+            currency,
+            admin,
+            customers=kw.pop("customers", 4),
+            suppliers=kw.pop("suppliers", 2),
+            **kw,
+        )
 
     return make
 

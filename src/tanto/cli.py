@@ -25,7 +25,9 @@ def serve(host: str, port: int, reload: bool = False) -> int:
     import uvicorn
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanto.settings")
-    uvicorn.run("tanto.asgi:application", host=host, port=port, reload=reload, log_level="info", lifespan="off")
+    uvicorn.run(
+        "tanto.asgi:application", host=host, port=port, reload=reload, log_level="info", lifespan="off"
+    )
     return 0
 
 
@@ -44,7 +46,9 @@ def demo() -> int:
     os.environ.setdefault("TANTO_SECURE_COOKIES", "0")
     port = int(os.environ.get("TANTO_PORT", "8000"))
     emulator_port = int(os.environ.get("TANTO_EMULATOR_PORT", "8001"))
-    os.environ.setdefault("QBO_ENVIRONMENT", f"http://127.0.0.1:{emulator_port}/.well-known/openid_sandbox_configuration")
+    os.environ.setdefault(
+        "QBO_ENVIRONMENT", f"http://127.0.0.1:{emulator_port}/.well-known/openid_sandbox_configuration"
+    )
     os.environ.setdefault("QBO_API_BASE_URL", f"http://127.0.0.1:{emulator_port}")
     os.environ.setdefault("QBO_CLIENT_ID", "tanto-demo")
     os.environ.setdefault("QBO_CLIENT_SECRET", "tanto-demo-secret")
@@ -57,8 +61,17 @@ def demo() -> int:
     data_dir = os.environ.get("TANTO_DATA_DIR", ".tanto")
     children = [
         subprocess.Popen([*tanto, "serve", "--port", str(port)]),
-        subprocess.Popen([sys.executable, "-m", "qbo_emulator", "--port", str(emulator_port),
-                          "--data-dir", os.path.join(data_dir, "emulator")]),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "qbo_emulator",
+                "--port",
+                str(emulator_port),
+                "--data-dir",
+                os.path.join(data_dir, "emulator"),
+            ]
+        ),
         subprocess.Popen([*tanto, "worker"]),
     ]
     email, password = DEMO_APP_LOGIN
@@ -89,7 +102,9 @@ def supervise(children: list[subprocess.Popen[bytes]]) -> int:
                     child_code = child.wait(timeout=0.5)
                 except subprocess.TimeoutExpired:
                     continue
-                print(f"process {child.args} exited with {child_code}; stopping the others", file=sys.stderr)
+                print(
+                    f"process {child.args!r} exited with {child_code}; stopping the others", file=sys.stderr
+                )
                 code = child_code or 1
                 stopping = True
                 break

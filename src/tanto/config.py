@@ -35,7 +35,11 @@ def database_settings(url: str | None, directory: Path) -> dict[str, object]:
             "NAME": str(directory / "tanto.sqlite3"),
             # IMMEDIATE makes writers take the lock up front, so concurrent workers queue instead of
             # failing with "database is locked" halfway through a transaction.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     parts = urlparse(url)
     if parts.scheme not in {"postgres", "postgresql"}:

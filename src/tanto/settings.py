@@ -97,7 +97,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = config.env_flag("TANTO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if config.env_flag("TANTO_BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if config.env_flag("TANTO_BEHIND_PROXY") else None
+)
 SECURE_SSL_REDIRECT = config.env_flag("TANTO_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("TANTO_HSTS_SECONDS", "0"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -110,6 +112,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
@@ -134,4 +137,6 @@ QBO_ENVIRONMENT = os.environ.get("QBO_ENVIRONMENT", "sandbox")
 QBO_API_BASE_URL = os.environ.get("QBO_API_BASE_URL", "")
 QBO_CLIENT_ID = os.environ.get("QBO_CLIENT_ID", "")
 QBO_CLIENT_SECRET = os.environ.get("QBO_CLIENT_SECRET", "")
-QBO_REDIRECT_URI = os.environ.get("QBO_REDIRECT_URI", "http://127.0.0.1:8000/integrations/quickbooks/callback")
+QBO_REDIRECT_URI = os.environ.get(
+    "QBO_REDIRECT_URI", "http://127.0.0.1:8000/integrations/quickbooks/callback"
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404
 from tanto.accounts.models import Membership, Workspace
 
 View = Callable[..., HttpResponse]
-M = TypeVar("M", bound=models.Model)
 
 
 class WorkspaceRequest(HttpRequest):
@@ -30,7 +29,9 @@ def membership_for(request: HttpRequest, workspace_id: int) -> Membership:
     if not request.user.is_authenticated:
         raise Http404
     try:
-        return Membership.objects.select_related("workspace").get(user=request.user, workspace_id=workspace_id)
+        return Membership.objects.select_related("workspace").get(
+            user=request.user, workspace_id=workspace_id
+        )
     except Membership.DoesNotExist:
         raise Http404 from None
 
@@ -45,8 +46,8 @@ def workspace_view(*, admin_only: bool = False) -> Callable[[View], View]:
             membership = membership_for(request, ws)
             if admin_only and not membership.is_admin:
                 raise PermissionDenied("Only workspace admins can do this.")
-            request.membership = membership  # type: ignore[attr-defined]
-            request.workspace = membership.workspace  # type: ignore[attr-defined]
+            request.membership = membership
+            request.workspace = membership.workspace
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -59,6 +60,6 @@ def require_admin(request: WorkspaceRequest) -> None:
         raise PermissionDenied("Only workspace admins can do this.")
 
 
-def get_for_workspace(request: WorkspaceRequest, model: type[M], **lookup: Any) -> M:
+def get_for_workspace[M: models.Model](request: WorkspaceRequest, model: type[M], **lookup: Any) -> M:
     """Fetch one object of the request's workspace, or 404."""
     return get_object_or_404(model, workspace=request.workspace, **lookup)

@@ -38,7 +38,9 @@ class Variant(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField("SKU", max_length=64)
-    name = models.CharField(max_length=200, blank=True, help_text="E.g. 'Oak / Large'. Empty for a single variant.")
+    name = models.CharField(
+        max_length=200, blank=True, help_text="E.g. 'Oak / Large'. Empty for a single variant."
+    )
     sales_price = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
     purchase_price = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
     # Kept up to date by tanto.inventory under a row lock; the movement ledger is the history behind them.

@@ -36,7 +36,9 @@ def item_list(request: WorkspaceRequest) -> HttpResponse:
 def product_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpResponse:
     product = get_for_workspace(request, Product, pk=pk) if pk else Product(workspace=request.workspace)
     form = ProductForm(request.POST or None, instance=product)
-    variants = VariantFormSet(request.POST or None, instance=product, workspace=request.workspace, prefix="variants")
+    variants = VariantFormSet(
+        request.POST or None, instance=product, workspace=request.workspace, prefix="variants"
+    )
     if request.method == "POST" and form.is_valid() and variants.is_valid():
         with transaction.atomic():
             saved = form.save()
@@ -46,4 +48,6 @@ def product_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
                 variant.save()
         messages.success(request, f"{saved.name} saved.")
         return redirect("catalog:items", ws=request.workspace.pk)
-    return render(request, "catalog/product_form.html", {"form": form, "variants": variants, "product": product})
+    return render(
+        request, "catalog/product_form.html", {"form": form, "variants": variants, "product": product}
+    )

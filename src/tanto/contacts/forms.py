@@ -23,7 +23,10 @@ class CustomerForm(forms.ModelForm):
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()
         unique_in_workspace(
-            Customer.objects.filter(workspace=self.workspace), "display_name__iexact", name, self.instance,
+            Customer.objects.filter(workspace=self.workspace),
+            "display_name__iexact",
+            name,
+            self.instance,
             "Another customer already has this display name.",
         )
         return name
@@ -42,7 +45,10 @@ class SupplierForm(forms.ModelForm):
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         unique_in_workspace(
-            Supplier.objects.filter(workspace=self.workspace), "name__iexact", name, self.instance,
+            Supplier.objects.filter(workspace=self.workspace),
+            "name__iexact",
+            name,
+            self.instance,
             "Another supplier already has this name.",
         )
         return name

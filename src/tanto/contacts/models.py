@@ -36,7 +36,10 @@ class Contact(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     currency = models.CharField(
-        max_length=3, choices=currency_choices(), blank=True, validators=[validate_currency],
+        max_length=3,
+        choices=currency_choices(),
+        blank=True,
+        validators=[validate_currency],
         help_text="Leave empty to use the workspace's base currency.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -47,10 +47,13 @@ def customer_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespo
     customer = get_for_workspace(request, Customer, pk=pk) if pk else None
     form = CustomerForm(request.POST or None, instance=customer, workspace=request.workspace)
     billing = AddressForm(
-        request.POST or None, prefix="billing", initial=AddressForm.initial_from(customer and customer.billing_address)
+        request.POST or None,
+        prefix="billing",
+        initial=AddressForm.initial_from(customer and customer.billing_address),
     )
     shipping = AddressForm(
-        request.POST or None, prefix="shipping",
+        request.POST or None,
+        prefix="shipping",
         initial=AddressForm.initial_from(customer and customer.shipping_address),
     )
     if request.method == "POST" and all([form.is_valid(), billing.is_valid(), shipping.is_valid()]):
@@ -63,7 +66,11 @@ def customer_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespo
         messages.success(request, f"Customer {saved.display_name} saved.")
         return redirect("contacts:customers", ws=request.workspace.pk)
     context: dict[str, Any] = {
-        "form": form, "billing": billing, "shipping": shipping, "customer": customer, "tab": "customers"
+        "form": form,
+        "billing": billing,
+        "shipping": shipping,
+        "customer": customer,
+        "tab": "customers",
     }
     return render(request, "contacts/customer_form.html", context)
 
@@ -73,7 +80,9 @@ def supplier_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespo
     supplier = get_for_workspace(request, Supplier, pk=pk) if pk else None
     form = SupplierForm(request.POST or None, instance=supplier, workspace=request.workspace)
     address = AddressForm(
-        request.POST or None, prefix="address", initial=AddressForm.initial_from(supplier and supplier.address)
+        request.POST or None,
+        prefix="address",
+        initial=AddressForm.initial_from(supplier and supplier.address),
     )
     if request.method == "POST" and form.is_valid() and address.is_valid():
         with transaction.atomic():

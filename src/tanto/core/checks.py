@@ -15,7 +15,7 @@ def production_secrets(app_configs: Sequence[Any] | None, **kwargs: Any) -> list
             Error(
                 "TANTO_SECRET_KEYS is not set: tokens would be encrypted with a key generated into the data "
                 "directory.",
-                hint="Set TANTO_SECRET_KEYS to one or more long random strings (comma-separated, newest first).",
+                hint="Set TANTO_SECRET_KEYS to long random strings, comma-separated, newest first.",
                 id="tanto.E001",
             )
         )

@@ -43,14 +43,23 @@ def _demo_orders(workspace: Workspace) -> None:
     # Purchase orders first, so there is stock (and an average cost) to deliver from.
     for index in range(6):
         po = PurchaseOrder.objects.create(
-            workspace=workspace, number=PurchaseOrder.next_number(workspace), supplier=suppliers[index % len(suppliers)],
-            created_date=today - datetime.timedelta(days=40 - index * 5), currency="EUR" if index == 4 else "GBP",
+            workspace=workspace,
+            number=PurchaseOrder.next_number(workspace),
+            supplier=suppliers[index % len(suppliers)],
+            created_date=today - datetime.timedelta(days=40 - index * 5),
+            currency="EUR" if index == 4 else "GBP",
             conversion_rate=Decimal("0.86") if index == 4 else Decimal(1),
             expected_arrival=today + datetime.timedelta(days=index * 3),
         )
-        for position, variant in enumerate(goods[index:index + 4]):
-            PurchaseOrderRow.objects.create(order=po, variant=variant, quantity=Decimal(20 + 5 * position),
-                                            price=variant.purchase_price, tax_rate=rates[0], position=position)
+        for position, variant in enumerate(goods[index : index + 4]):
+            PurchaseOrderRow.objects.create(
+                order=po,
+                variant=variant,
+                quantity=Decimal(20 + 5 * position),
+                price=variant.purchase_price,
+                tax_rate=rates[0],
+                position=position,
+            )
         po.refresh_totals()
         if index < 3:
             receive_everything(po, po.created_date + datetime.timedelta(days=7))
@@ -62,19 +71,28 @@ def _demo_orders(workspace: Workspace) -> None:
     for index in range(12):
         customer = customers[index % len(customers)]
         so = SalesOrder.objects.create(
-            workspace=workspace, number=SalesOrder.next_number(workspace), customer=customer,
-            created_date=today - datetime.timedelta(days=30 - index * 2), currency="USD" if index == 7 else "GBP",
+            workspace=workspace,
+            number=SalesOrder.next_number(workspace),
+            customer=customer,
+            created_date=today - datetime.timedelta(days=30 - index * 2),
+            currency="USD" if index == 7 else "GBP",
             conversion_rate=Decimal("0.79") if index == 7 else Decimal(1),
-            delivery_deadline=today + datetime.timedelta(days=index), billing_address=customer.billing_address.copy(),
+            delivery_deadline=today + datetime.timedelta(days=index),
+            billing_address=customer.billing_address.copy(),
             shipping_address=customer.shipping_address.copy(),
-            shipping_fee=Decimal("25.00") if index % 4 == 0 else None, shipping_tax_rate=rates[0] if index % 4 == 0 else None,
+            shipping_fee=Decimal("25.00") if index % 4 == 0 else None,
+            shipping_tax_rate=rates[0] if index % 4 == 0 else None,
         )
         picks = [goods[(index + k) % len(goods)] for k in range(2)] + ([service] if index % 3 == 0 else [])
         for position, variant in enumerate(picks):
             SalesOrderRow.objects.create(
-                order=so, variant=variant, quantity=Decimal(1 + (index + position) % 4),
-                price=variant.sales_price or variant.purchase_price * 2, discount_percent=Decimal(10 if position == 1 else 0),
-                tax_rate=rates[index % 2] if len(rates) > 1 else None, position=position,
+                order=so,
+                variant=variant,
+                quantity=Decimal(1 + (index + position) % 4),
+                price=variant.sales_price or variant.purchase_price * 2,
+                discount_percent=Decimal(10 if position == 1 else 0),
+                tax_rate=rates[index % 2] if len(rates) > 1 else None,
+                position=position,
             )
         so.refresh_totals()
         if index < 5:

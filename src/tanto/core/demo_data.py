@@ -5,21 +5,110 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-FIRST_NAMES = ["Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Leo", "Grace", "Arthur", "Freya",
-               "Oscar", "Lily", "Henry", "Ella", "Jack", "Sophie", "Harry", "Chloe", "Theo", "Ruby", "Alfie"]
-LAST_NAMES = ["Thompson", "Patel", "Okafor", "Nguyen", "Fischer", "Moreau", "Kowalski", "Hughes", "Rossi",
-              "Andersen", "Murphy", "Silva", "Bennett", "Clarke", "Haddad", "Ito", "Larsen", "Walsh", "Kaur"]
-COMPANY_WORDS = ["Harbour", "Maple", "Northgate", "Riverside", "Summit", "Copper", "Willow", "Granite",
-                 "Lantern", "Meadow", "Ironbridge", "Bluebell", "Foxglove", "Redwood", "Highland", "Orchard"]
-COMPANY_KINDS = ["Interiors", "Home Store", "Design Studio", "Hotels", "Office Supply", "Retail", "Builders",
-                 "Cafés", "Living", "Trading Co."]
-STREETS = ["High Street", "Station Road", "Church Lane", "Mill Road", "Park Avenue", "Queen Street",
-           "Victoria Road", "Kings Way", "Market Place", "Elm Grove"]
-UK_CITIES = [("Leeds", "West Yorkshire", "LS1 4AP"), ("Bristol", "Bristol", "BS1 5TR"),
-             ("Manchester", "Greater Manchester", "M1 2WD"), ("Glasgow", "Glasgow City", "G2 1DU"),
-             ("Cardiff", "Cardiff", "CF10 1EP"), ("Norwich", "Norfolk", "NR2 1NH")]
-US_CITIES = [("Portland", "OR", "97205"), ("Austin", "TX", "78701"), ("Denver", "CO", "80202"),
-             ("Madison", "WI", "53703"), ("Raleigh", "NC", "27601"), ("Boise", "ID", "83702")]
+FIRST_NAMES = [
+    "Amelia",
+    "Oliver",
+    "Isla",
+    "George",
+    "Ava",
+    "Noah",
+    "Mia",
+    "Leo",
+    "Grace",
+    "Arthur",
+    "Freya",
+    "Oscar",
+    "Lily",
+    "Henry",
+    "Ella",
+    "Jack",
+    "Sophie",
+    "Harry",
+    "Chloe",
+    "Theo",
+    "Ruby",
+    "Alfie",
+]
+LAST_NAMES = [
+    "Thompson",
+    "Patel",
+    "Okafor",
+    "Nguyen",
+    "Fischer",
+    "Moreau",
+    "Kowalski",
+    "Hughes",
+    "Rossi",
+    "Andersen",
+    "Murphy",
+    "Silva",
+    "Bennett",
+    "Clarke",
+    "Haddad",
+    "Ito",
+    "Larsen",
+    "Walsh",
+    "Kaur",
+]
+COMPANY_WORDS = [
+    "Harbour",
+    "Maple",
+    "Northgate",
+    "Riverside",
+    "Summit",
+    "Copper",
+    "Willow",
+    "Granite",
+    "Lantern",
+    "Meadow",
+    "Ironbridge",
+    "Bluebell",
+    "Foxglove",
+    "Redwood",
+    "Highland",
+    "Orchard",
+]
+COMPANY_KINDS = [
+    "Interiors",
+    "Home Store",
+    "Design Studio",
+    "Hotels",
+    "Office Supply",
+    "Retail",
+    "Builders",
+    "Cafés",
+    "Living",
+    "Trading Co.",
+]
+SUPPLIER_KINDS = ["Timber", "Hardware", "Finishes", "Supplies"]
+STREETS = [
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Mill Road",
+    "Park Avenue",
+    "Queen Street",
+    "Victoria Road",
+    "Kings Way",
+    "Market Place",
+    "Elm Grove",
+]
+UK_CITIES = [
+    ("Leeds", "West Yorkshire", "LS1 4AP"),
+    ("Bristol", "Bristol", "BS1 5TR"),
+    ("Manchester", "Greater Manchester", "M1 2WD"),
+    ("Glasgow", "Glasgow City", "G2 1DU"),
+    ("Cardiff", "Cardiff", "CF10 1EP"),
+    ("Norwich", "Norfolk", "NR2 1NH"),
+]
+US_CITIES = [
+    ("Portland", "OR", "97205"),
+    ("Austin", "TX", "78701"),
+    ("Denver", "CO", "80202"),
+    ("Madison", "WI", "53703"),
+    ("Raleigh", "NC", "27601"),
+    ("Boise", "ID", "83702"),
+]
 
 PRODUCTS = [
     ("Oak dining table", "product", "Tables", ["Small", "Large"], 420, 180),
@@ -55,4 +144,6 @@ def person(rng: random.Random) -> tuple[str, str]:
 def address(rng: random.Random, country: str) -> PersonAddress:
     city, region, postal = rng.choice(UK_CITIES if country == "GB" else US_CITIES)
     line1 = f"{rng.randint(1, 240)} {rng.choice(STREETS)}"
-    return PersonAddress(line1, city, region, postal, "United Kingdom" if country == "GB" else "United States")
+    return PersonAddress(
+        line1, city, region, postal, "United Kingdom" if country == "GB" else "United States"
+    )

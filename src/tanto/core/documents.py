@@ -24,7 +24,9 @@ class OrderDocument(models.Model):
     created_date = models.DateField()
     currency = models.CharField(max_length=3, choices=currency_choices(), validators=[validate_currency])
     conversion_rate = models.DecimalField(
-        max_digits=18, decimal_places=8, default=Decimal(1),
+        max_digits=18,
+        decimal_places=8,
+        default=Decimal(1),
         validators=[MinValueValidator(Decimal("0.00000001"), "Enter a rate greater than zero.")],
         help_text="Base currency per 1 unit of the order's currency.",
     )
@@ -53,7 +55,7 @@ class OrderDocument(models.Model):
     def refresh_totals(self) -> DocumentTotals:
         totals = self.compute_totals()
         self.subtotal, self.tax_total, self.total = totals.subtotal, totals.tax, totals.total
-        type(self).objects.filter(pk=self.pk).update(  # type: ignore[attr-defined]
+        type(self).objects.filter(pk=self.pk).update(
             subtotal=totals.subtotal, tax_total=totals.tax, total=totals.total
         )
         return totals
@@ -62,7 +64,7 @@ class OrderDocument(models.Model):
     def next_number(cls, workspace: Workspace) -> str:
         # Longest first, then highest: the first number that parses is the highest in use.
         numbers = (
-            cls.objects.filter(workspace=workspace, number__startswith=cls.NUMBER_PREFIX)  # type: ignore[attr-defined]
+            cls.objects.filter(workspace=workspace, number__startswith=cls.NUMBER_PREFIX)
             .annotate(number_length=Length("number"))
             .order_by("-number_length", "-number")
             .values_list("number", flat=True)
@@ -84,7 +86,10 @@ def next_number(prefix: str, highest_first: Iterable[str]) -> str:
 class OrderRow(models.Model):
     quantity = models.DecimalField(max_digits=14, decimal_places=4, validators=[POSITIVE])
     price = models.DecimalField(
-        "Price per unit", max_digits=14, decimal_places=4, validators=[NOT_NEGATIVE],
+        "Price per unit",
+        max_digits=14,
+        decimal_places=4,
+        validators=[NOT_NEGATIVE],
         help_text="Excluding tax.",
     )
     position = models.PositiveIntegerField(default=0)

@@ -17,7 +17,9 @@ class PartialRow(Protocol):
     def remaining_quantity(self) -> Decimal: ...
 
 
-def checked_quantities(rows: Sequence[PartialRow], requested: Mapping[int, Decimal], verb: str) -> dict[int, Decimal]:
+def checked_quantities(
+    rows: Sequence[PartialRow], requested: Mapping[int, Decimal], verb: str
+) -> dict[int, Decimal]:
     """Keeps the rows with a positive requested quantity; refuses negatives, unknown rows and more than
     is left on a row. `verb` words the message ("deliver", "receive")."""
     by_id = {row.pk: row for row in rows}
@@ -41,10 +43,13 @@ def checked_quantities(rows: Sequence[PartialRow], requested: Mapping[int, Decim
     return chosen
 
 
-def progress_status(rows: Sequence[PartialRow], done: Mapping[int, Decimal], none: str, some: str, all_: str) -> str:
-    """Not / partially / fully done, from how much of each row is done."""
+NOTHING_DONE, PARTLY_DONE, ALL_DONE = 0, 1, 2
+
+
+def progress(rows: Sequence[PartialRow], done: Mapping[int, Decimal]) -> int:
+    """NOTHING_DONE, PARTLY_DONE or ALL_DONE, from how much of each row has been moved."""
     if all(done.get(row.pk, Decimal(0)) >= row.quantity for row in rows):
-        return all_
+        return ALL_DONE
     if any(done.get(row.pk, Decimal(0)) > 0 for row in rows):
-        return some
-    return none
+        return PARTLY_DONE
+    return NOTHING_DONE

@@ -28,22 +28,31 @@ class OrderHeaderForm(forms.ModelForm):
         self.workspace = workspace
         model: type[OrderDocument] = self._meta.model
         if not self.instance.pk:
-            self.initial.setdefault("number", model.next_number(workspace))
-            self.initial.setdefault("created_date", datetime.date.today())
-            self.initial.setdefault("currency", workspace.base_currency)
+            # A new instance's empty values are in self.initial already; fill in sensible ones.
+            suggested = {
+                "number": model.next_number(workspace),
+                "created_date": datetime.date.today(),
+                "currency": workspace.base_currency,
+            }
+            for name, value in suggested.items():
+                if not self.initial.get(name):
+                    self.initial[name] = value
         contact = self.fields[self.contact_field]
-        contact.queryset = self.contact_queryset_model.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        contact.queryset = self.contact_queryset_model.objects.filter(workspace=workspace)
         contact.error_messages["required"] = f"Choose a {self.contact_field}."
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = DATE_INPUT
             if name.endswith("tax_rate"):
-                field.queryset = active_tax_rates(workspace)  # type: ignore[attr-defined]
+                field.queryset = active_tax_rates(workspace)
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()
         unique_in_workspace(
-            self._meta.model.objects.filter(workspace=self.workspace), "number__iexact", number, self.instance,
+            self._meta.model.objects.filter(workspace=self.workspace),
+            "number__iexact",
+            number,
+            self.instance,
             "Another order already has this number.",
         )
         return number

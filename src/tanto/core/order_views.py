@@ -29,9 +29,14 @@ from tanto.core.order_forms import parse_decimal
 
 PAGE_SIZE = 50
 SORT_CHOICES = [
-    ("-created", "Newest first"), ("created", "Oldest first"), ("number", "Order number"),
-    ("-number", "Order number, descending"), ("contact", "Contact name"), ("deadline", "Due date"),
-    ("-total", "Highest total"), ("total", "Lowest total"),
+    ("-created", "Newest first"),
+    ("created", "Oldest first"),
+    ("number", "Order number"),
+    ("-number", "Order number, descending"),
+    ("contact", "Contact name"),
+    ("deadline", "Due date"),
+    ("-total", "Highest total"),
+    ("total", "Lowest total"),
 ]
 
 
@@ -61,18 +66,22 @@ class OrderScreen:
 
     def sort_options(self) -> dict[str, str]:
         return {
-            "number": "number", "contact": self.contact_name_field, "created": "created_date",
-            "deadline": self.second_date_field, "total": "total", **self.sorts,
+            "number": "number",
+            "contact": self.contact_name_field,
+            "created": "created_date",
+            "deadline": self.second_date_field,
+            "total": "total",
+            **self.sorts,
         }
 
 
 def order_list(request: WorkspaceRequest, screen: OrderScreen) -> HttpResponse:
-    orders = screen.model.objects.filter(workspace=request.workspace).select_related(  # type: ignore[attr-defined]
-        screen.contact_field
-    )
+    orders = screen.model.objects.filter(workspace=request.workspace).select_related(screen.contact_field)
     query = request.GET.get("q", "").strip()
     if query:
-        orders = orders.filter(Q(number__icontains=query) | Q(**{f"{screen.contact_name_field}__icontains": query}))
+        orders = orders.filter(
+            Q(number__icontains=query) | Q(**{f"{screen.contact_name_field}__icontains": query})
+        )
     status = request.GET.get("status", "")
     if status in dict(screen.status_choices):
         orders = orders.filter(**{screen.status_field: status})
@@ -82,21 +91,31 @@ def order_list(request: WorkspaceRequest, screen: OrderScreen) -> HttpResponse:
     orders = orders.order_by(f"{direction}{column}", f"{direction}id")
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "screen": screen, "page": page, "query": query, "status": status, "sort": sort,
-        "statuses": screen.status_choices, "sort_choices": SORT_CHOICES, "extra_columns": [],
+        "screen": screen,
+        "page": page,
+        "query": query,
+        "status": status,
+        "sort": sort,
+        "statuses": screen.status_choices,
+        "sort_choices": SORT_CHOICES,
+        "extra_columns": [],
     }
     return render(request, "orders/list.html", context)
 
 
 def order_edit(request: WorkspaceRequest, screen: OrderScreen, pk: int | None = None) -> HttpResponse:
-    order = get_for_workspace(request, screen.model, pk=pk) if pk else screen.model(workspace=request.workspace)
+    order = (
+        get_for_workspace(request, screen.model, pk=pk) if pk else screen.model(workspace=request.workspace)
+    )
     data = request.POST or None
     form = screen.form_class(data, instance=order, workspace=request.workspace)
     rows = screen.rows_formset(data, instance=order, workspace=request.workspace, prefix="rows")
     extra = screen.extra_forms(request, order if pk else None)
     if request.method == "POST" and "add_row" in request.POST:
         rows = _with_one_more_row(screen, request, order)
-    elif request.method == "POST" and all([form.is_valid(), rows.is_valid(), *(f.is_valid() for f in extra.values())]):
+    elif request.method == "POST" and all(
+        [form.is_valid(), rows.is_valid(), *(f.is_valid() for f in extra.values())]
+    ):
         with transaction.atomic():
             saved = form.save(commit=False)
             saved.workspace = request.workspace
@@ -108,8 +127,12 @@ def order_edit(request: WorkspaceRequest, screen: OrderScreen, pk: int | None = 
         messages.success(request, f"Order {saved.number} saved.")
         return redirect(screen.url("detail", ws=request.workspace.pk, pk=saved.pk))
     context = {
-        "screen": screen, "form": form, "rows": rows, "order": order if pk else None,
-        "initial_totals": order.compute_totals() if pk else None, **extra,
+        "screen": screen,
+        "form": form,
+        "rows": rows,
+        "order": order if pk else None,
+        "initial_totals": order.compute_totals() if pk else None,
+        **extra,
     }
     return render(request, "orders/form.html", context)
 
@@ -128,11 +151,17 @@ def _with_one_more_row(screen: OrderScreen, request: WorkspaceRequest, order: An
 
 def order_detail(request: WorkspaceRequest, screen: OrderScreen, pk: int) -> HttpResponse:
     order = get_for_workspace(request, screen.model, pk=pk)
-    rows = list(order.rows.select_related("variant__product", "tax_rate"))  # type: ignore[attr-defined]
+    rows = list(order.rows.select_related("variant__product", "tax_rate"))
     totals = document_totals(order.line_inputs())
-    short = [row for row in rows if row.variant.tracks_stock and row.variant.stock_on_hand < row.remaining_quantity]
+    short = [
+        row for row in rows if row.variant.tracks_stock and row.variant.stock_on_hand < row.remaining_quantity
+    ]
     context = {
-        "screen": screen, "order": order, "rows": rows, "totals": totals, "short_rows": short,
+        "screen": screen,
+        "order": order,
+        "rows": rows,
+        "totals": totals,
+        "short_rows": short,
         "movable": any(row.remaining_quantity > 0 for row in rows),
     }
     return render(request, "orders/detail.html", context)
@@ -141,7 +170,7 @@ def order_detail(request: WorkspaceRequest, screen: OrderScreen, pk: int) -> Htt
 def order_move(request: WorkspaceRequest, screen: OrderScreen, pk: int) -> HttpResponse:
     """Deliver or receive: the quantities typed per row, or everything left when 'all' is asked."""
     order = get_for_workspace(request, screen.model, pk=pk)
-    rows = list(order.rows.all())  # type: ignore[attr-defined]
+    rows = list(order.rows.all())
     if "all" in request.POST:
         quantities = {row.pk: row.remaining_quantity for row in rows}
     else:
@@ -162,7 +191,7 @@ def order_move(request: WorkspaceRequest, screen: OrderScreen, pk: int) -> HttpR
 def bulk_move(request: WorkspaceRequest, screen: OrderScreen) -> HttpResponse:
     """Deliver or receive everything left on the selected orders, one order at a time."""
     ids = [int(v) for v in request.POST.getlist("selected") if v.isdigit()]
-    orders = screen.model.objects.filter(workspace=request.workspace, pk__in=ids)  # type: ignore[attr-defined]
+    orders = screen.model.objects.filter(workspace=request.workspace, pk__in=ids)
     done = 0
     for order in orders:
         rows = list(order.rows.all())
@@ -170,13 +199,16 @@ def bulk_move(request: WorkspaceRequest, screen: OrderScreen) -> HttpResponse:
         if remaining:
             screen.move(order, remaining, datetime.date.today())
             done += 1
-    messages.success(request, f"{done} order(s) marked as {screen.move_verb}d." if done else "Nothing left to move.")
+    messages.success(
+        request, f"{done} order(s) marked as {screen.move_verb}d." if done else "Nothing left to move."
+    )
     return redirect(screen.url("list", ws=request.workspace.pk))
 
 
 def _warn_negative_stock(request: WorkspaceRequest, order: models.Model) -> None:
     negative = [
-        row.variant for row in order.rows.select_related("variant__product")  # type: ignore[attr-defined]
+        row.variant
+        for row in order.rows.select_related("variant__product")
         if row.variant.tracks_stock and row.variant.stock_on_hand < 0
     ]
     for variant in negative:
@@ -197,10 +229,21 @@ def totals_preview(request: WorkspaceRequest, screen: OrderScreen) -> HttpRespon
         if quantity is None or price is None or request.POST.get(key + "DELETE"):
             continue
         discount = parse_decimal(request.POST.get(key + "discount_percent")) or Decimal(0)
-        lines.append(LineInput(quantity, price, discount, rates.get(request.POST.get(key + "tax_rate", ""), Decimal(0))))
+        lines.append(
+            LineInput(
+                quantity, price, discount, rates.get(request.POST.get(key + "tax_rate", ""), Decimal(0))
+            )
+        )
     shipping = parse_decimal(request.POST.get("shipping_fee"))
     if shipping:
-        lines.append(LineInput(Decimal(1), shipping, Decimal(0), rates.get(request.POST.get("shipping_tax_rate", ""), Decimal(0))))
+        lines.append(
+            LineInput(
+                Decimal(1),
+                shipping,
+                Decimal(0),
+                rates.get(request.POST.get("shipping_tax_rate", ""), Decimal(0)),
+            )
+        )
     try:
         totals = document_totals(lines)
     except ArithmeticError:  # absurdly large numbers; the form itself will refuse them on save

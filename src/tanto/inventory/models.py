@@ -24,3 +24,6 @@ class StockMovement(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity:+f} {self.variant_id} ({self.reason} {self.reference})"

@@ -23,12 +23,18 @@ def add_stock(variant_id: int, quantity: Decimal, unit_cost: Decimal, reference:
     variant = _locked(variant_id)
     if not variant.tracks_stock:
         return variant
-    variant.average_cost = average_after_receipt(variant.stock_on_hand, variant.average_cost, quantity, unit_cost)
+    variant.average_cost = average_after_receipt(
+        variant.stock_on_hand, variant.average_cost, quantity, unit_cost
+    )
     variant.stock_on_hand += quantity
     variant.save(update_fields=["average_cost", "stock_on_hand"])
     StockMovement.objects.create(
-        workspace_id=variant.workspace_id, variant=variant, quantity=quantity, unit_cost=unit_cost,
-        reason=MovementReason.RECEIPT, reference=reference,
+        workspace_id=variant.workspace_id,
+        variant=variant,
+        quantity=quantity,
+        unit_cost=unit_cost,
+        reason=MovementReason.RECEIPT,
+        reference=reference,
     )
     return variant
 
@@ -44,7 +50,11 @@ def remove_stock(variant_id: int, quantity: Decimal, reference: str) -> tuple[De
     variant.stock_on_hand -= quantity
     variant.save(update_fields=["stock_on_hand"])
     StockMovement.objects.create(
-        workspace_id=variant.workspace_id, variant=variant, quantity=-quantity, unit_cost=unit_cost,
-        reason=MovementReason.DELIVERY, reference=reference,
+        workspace_id=variant.workspace_id,
+        variant=variant,
+        quantity=-quantity,
+        unit_cost=unit_cost,
+        reason=MovementReason.DELIVERY,
+        reference=reference,
     )
     return unit_cost, (unit_cost * quantity).quantize(CENT, rounding=ROUND_HALF_UP)

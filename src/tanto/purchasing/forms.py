@@ -15,7 +15,9 @@ class PurchaseOrderForm(OrderHeaderForm):
         model = PurchaseOrder
         fields = ["number", "supplier", "created_date", "expected_arrival", "currency", "conversion_rate"]
         labels = {
-            "number": "Order number", "created_date": "Created date", "expected_arrival": "Expected arrival",
+            "number": "Order number",
+            "created_date": "Created date",
+            "expected_arrival": "Expected arrival",
             "conversion_rate": "Conversion rate",
         }
 
@@ -35,6 +37,10 @@ class PurchaseOrderRowFormSet(OrderRowFormSet):
 
 
 PurchaseRowsFormSet = inlineformset_factory(
-    PurchaseOrder, PurchaseOrderRow, form=PurchaseOrderRowForm, formset=PurchaseOrderRowFormSet, extra=3,
+    PurchaseOrder,
+    PurchaseOrderRow,
+    form=PurchaseOrderRowForm,
+    formset=PurchaseOrderRowFormSet,
+    extra=3,
     can_delete=True,
 )

@@ -69,6 +69,9 @@ class Receipt(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"Receipt of {self.order_id} on {self.received_on}"
+
 
 class ReceiptRow(models.Model):
     receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="rows")
@@ -77,3 +80,6 @@ class ReceiptRow(models.Model):
     unit_cost = models.DecimalField(
         max_digits=18, decimal_places=6, help_text="Price per unit converted to base currency."
     )
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of row {self.order_row_id}"

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from tanto.core.movements import checked_quantities, progress_status
+from tanto.core.movements import checked_quantities, progress
 from tanto.inventory.costing import AVERAGE_PLACES
 from tanto.inventory.stock import add_stock
 from tanto.purchasing.models import PurchaseOrder, Receipt, ReceiptRow, ReceiveStatus
@@ -29,10 +29,8 @@ def receive(order: PurchaseOrder, quantities: Mapping[int, Decimal], received_on
         ReceiptRow.objects.create(receipt=receipt, order_row=row, quantity=quantity, unit_cost=unit_cost)
         row.received_quantity += quantity
         row.save(update_fields=["received_quantity"])
-    order.receive_status = progress_status(
-        rows, {row.pk: row.received_quantity for row in rows},
-        ReceiveStatus.NOT_RECEIVED, ReceiveStatus.PARTIALLY_RECEIVED, ReceiveStatus.RECEIVED,
-    )
+    statuses = (ReceiveStatus.NOT_RECEIVED, ReceiveStatus.PARTIALLY_RECEIVED, ReceiveStatus.RECEIVED)
+    order.receive_status = statuses[progress(rows, {row.pk: row.received_quantity for row in rows})]
     order.save(update_fields=["receive_status", "updated_at"])
     return receipt
 

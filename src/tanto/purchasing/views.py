@@ -23,4 +23,3 @@ BUY = order_views.OrderScreen(
     move_verb="receive",
     has_discount=False,
 )
-

@@ -14,12 +14,21 @@ class SalesOrderForm(OrderHeaderForm):
     class Meta:
         model = SalesOrder
         fields = [
-            "number", "customer", "created_date", "delivery_deadline", "currency", "conversion_rate",
-            "shipping_fee", "shipping_tax_rate",
+            "number",
+            "customer",
+            "created_date",
+            "delivery_deadline",
+            "currency",
+            "conversion_rate",
+            "shipping_fee",
+            "shipping_tax_rate",
         ]
         labels = {
-            "number": "Order number", "created_date": "Created date", "delivery_deadline": "Delivery deadline",
-            "conversion_rate": "Conversion rate", "shipping_fee": "Shipping fee",
+            "number": "Order number",
+            "created_date": "Created date",
+            "delivery_deadline": "Delivery deadline",
+            "conversion_rate": "Conversion rate",
+            "shipping_fee": "Shipping fee",
             "shipping_tax_rate": "Shipping tax rate",
         }
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from tanto.core.movements import checked_quantities, progress_status
+from tanto.core.movements import checked_quantities, progress
 from tanto.inventory.stock import remove_stock
 from tanto.sales.models import DeliveryStatus, Fulfilment, FulfilmentRow, SalesOrder
 
@@ -29,10 +29,8 @@ def deliver(order: SalesOrder, quantities: Mapping[int, Decimal], delivered_on: 
         )
         row.delivered_quantity += quantity
         row.save(update_fields=["delivered_quantity"])
-    order.delivery_status = progress_status(
-        rows, {row.pk: row.delivered_quantity for row in rows},
-        DeliveryStatus.NOT_SHIPPED, DeliveryStatus.PARTIALLY_DELIVERED, DeliveryStatus.DELIVERED,
-    )
+    statuses = (DeliveryStatus.NOT_SHIPPED, DeliveryStatus.PARTIALLY_DELIVERED, DeliveryStatus.DELIVERED)
+    order.delivery_status = statuses[progress(rows, {row.pk: row.delivered_quantity for row in rows})]
     order.save(update_fields=["delivery_status", "updated_at"])
     return fulfilment
 

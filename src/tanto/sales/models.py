@@ -55,7 +55,10 @@ class SalesOrderRow(OrderRow):
     order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="rows")
     variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
     discount_percent = models.DecimalField(
-        "Discount %", max_digits=7, decimal_places=4, default=Decimal(0),
+        "Discount %",
+        max_digits=7,
+        decimal_places=4,
+        default=Decimal(0),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -87,6 +90,9 @@ class Fulfilment(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"Delivery of {self.order_id} on {self.delivered_on}"
+
     @property
     def delivered_cost(self) -> Decimal:
         return sum((row.cost for row in self.rows.all()), ZERO)
@@ -100,3 +106,6 @@ class FulfilmentRow(models.Model):
     # journal entry posts. Zero for services.
     unit_cost = models.DecimalField(max_digits=18, decimal_places=6, default=Decimal(0))
     cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of row {self.order_row_id}"

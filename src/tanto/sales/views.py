@@ -55,4 +55,3 @@ SELL = order_views.OrderScreen(
     extra_forms=address_forms,
     save_extra=save_addresses,
 )
-

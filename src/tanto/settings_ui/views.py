@@ -17,7 +17,9 @@ from tanto.settings_ui.forms import WorkspaceForm
 from tanto.settings_ui.tabs import tabs
 
 
-def render_tab(request: WorkspaceRequest, active: str, template: str, context: dict[str, Any]) -> HttpResponse:
+def render_tab(
+    request: WorkspaceRequest, active: str, template: str, context: dict[str, Any]
+) -> HttpResponse:
     return render(request, template, {"tabs": tabs(), "active_tab": active, **context})
 
 

@@ -13,4 +13,6 @@ class Command(BaseCommand):
         if workspace is None:
             self.stdout.write("Demo data already present.")
         else:
-            self.stdout.write(f"Demo workspace '{workspace.name}' created: log in as {DEMO_EMAIL} / {DEMO_PASSWORD}.")
+            self.stdout.write(
+                f"Demo workspace '{workspace.name}' created: log in as {DEMO_EMAIL} / {DEMO_PASSWORD}."
+            )

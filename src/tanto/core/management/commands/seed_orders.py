@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--orders", type=int, required=True)
         parser.add_argument("--rows", type=int, default=3, help="rows per order")
-        parser.add_argument("--workspace", type=int, help="workspace id (default: a new 'Benchmark' workspace)")
+        parser.add_argument(
+            "--workspace", type=int, help="workspace id (default: a new 'Benchmark' workspace)"
+        )
 
     def handle(self, *args: Any, orders: int, rows: int, workspace: int | None, **options: Any) -> None:
         if orders < 1:
@@ -30,4 +32,6 @@ class Command(BaseCommand):
                 raise CommandError(f"no workspace with id {workspace}") from None
         sales, purchases = bulk_orders(target, orders, rows)
         elapsed = time.perf_counter() - started
-        self.stdout.write(f"workspace {target.pk}: {sales} sales orders and {purchases} purchase orders in {elapsed:.1f}s")
+        self.stdout.write(
+            f"workspace {target.pk}: {sales} sales orders and {purchases} purchase orders in {elapsed:.1f}s"
+        )
