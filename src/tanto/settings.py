@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tanto.accounts.context_processors.workspace",
+                "tanto.integrations.context_processors.connection_banner",
             ],
         },
     }

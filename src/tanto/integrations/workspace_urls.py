@@ -1,5 +1,10 @@
 """URLs inside a workspace: /w/<ws>/integrations/..."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from tanto.integrations import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.integrations_tab, name="integrations"),
+    path("quickbooks/", include(("tanto.integrations.quickbooks.workspace_urls", "quickbooks"))),
+]
