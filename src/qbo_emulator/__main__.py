@@ -26,11 +26,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
-    config = EmulatorConfig(host=args.host, port=args.port, data_dir=args.data_dir, control=not args.no_control,
-                            limits_enabled=not args.no_limits)  # fmt: skip
+    config = EmulatorConfig(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        control=not args.no_control,
+        limits_enabled=not args.no_limits,
+    )
     app = create_app(config)
-    print(f"QuickBooks emulator on http://{args.host}:{args.port} "
-          f"(discovery: /.well-known/openid_sandbox_configuration, API: /v3)", file=sys.stderr)  # fmt: skip
+    print(
+        f"QuickBooks emulator on http://{args.host}:{args.port} "
+        f"(discovery: /.well-known/openid_sandbox_configuration, API: /v3)",
+        file=sys.stderr,
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=2)
     return 0
 

@@ -52,11 +52,17 @@ class Emulator:
         if demo is None:
             return
         existing = self.store.auth.apps.get(demo.client_id)
-        self.register_app(App(client_id=demo.client_id, client_secret=demo.client_secret,
-                              redirect_uris=list(demo.redirect_uris),
-                              webhook_url=demo.webhook_url or (existing.webhook_url if existing else None),
-                              verifier_token=demo.verifier_token, webhook_format=demo.webhook_format,
-                              name="Tanto"))  # fmt: skip
+        self.register_app(
+            App(
+                client_id=demo.client_id,
+                client_secret=demo.client_secret,
+                redirect_uris=list(demo.redirect_uris),
+                webhook_url=demo.webhook_url or (existing.webhook_url if existing else None),
+                verifier_token=demo.verifier_token,
+                webhook_format=demo.webhook_format,
+                name="Tanto",
+            )
+        )
 
     def register_app(self, app: App) -> None:
         with self.store.lock:

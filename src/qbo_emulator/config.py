@@ -30,7 +30,9 @@ class DemoApp:
         return cls(
             client_id=env.get("QBO_EMULATOR_DEMO_CLIENT_ID", "tanto-demo"),
             client_secret=env.get("QBO_EMULATOR_DEMO_CLIENT_SECRET", "tanto-demo-secret"),
-            redirect_uris=[u.strip() for u in uris.split(",") if u.strip()] if uris else list(DEFAULT_REDIRECTS),
+            redirect_uris=[u.strip() for u in uris.split(",") if u.strip()]
+            if uris
+            else list(DEFAULT_REDIRECTS),
             webhook_url=env.get("QBO_EMULATOR_DEMO_WEBHOOK_URL") or None,
             verifier_token=env.get("QBO_EMULATOR_DEMO_VERIFIER_TOKEN", "tanto-demo-verifier"),
         )
@@ -42,7 +44,8 @@ class EmulatorConfig:
     port: int = 8001
     data_dir: Path | None = None
     control: bool = True
-    # OAuth lifetimes (seconds). Intuit: 1 h access, 100 days rolling refresh, 5-year hard cap, 24 h stale grace.
+    # OAuth lifetimes in seconds (Intuit: 1 h access, 100 days rolling refresh,
+    # a 5-year hard cap, 24 h before a rotated refresh token goes stale).
     access_token_ttl: int = 3600
     refresh_token_ttl: int = 100 * DAY
     refresh_token_hard_ttl: int = 5 * 365 * DAY

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def _emu(request: Request) -> Emulator:
-    return request.app.state.emu  # type: ignore[no-any-return]
+    emu: Emulator = request.app.state.emu
+    return emu
 
 
 def _bad(message: str, status: int = 400) -> JSONResponse:
@@ -44,7 +45,12 @@ async def reset(request: Request) -> Response:
 
 def _company(emu: Emulator, realm_id: str) -> dict[str, str]:
     realm = emu.store.realms[realm_id]
-    return {"realm_id": realm.realm_id, "name": realm.name, "country": realm.country, "owner_email": realm.owner_email}
+    return {
+        "realm_id": realm.realm_id,
+        "name": realm.name,
+        "country": realm.country,
+        "owner_email": realm.owner_email,
+    }
 
 
 async def companies(request: Request) -> Response:
@@ -68,8 +74,9 @@ async def companies(request: Request) -> Response:
             return _bad(str(exc))
         if owner not in emu.store.auth.users:
             local = owner.split("@")[0].capitalize()
-            emu.store.auth.users[owner] = User(owner, str(body.get("password", "sandbox")), local, "User",
-                                               f"sub-{realm_id}")  # fmt: skip
+            emu.store.auth.users[owner] = User(
+                owner, str(body.get("password", "sandbox")), local, "User", f"sub-{realm_id}"
+            )
         emu.store.add_realm(realm)
     return JSONResponse(_company(emu, realm_id), status_code=201)
 
@@ -79,8 +86,13 @@ async def users(request: Request) -> Response:
     try:
         body = await _json(request)
         email = str(body["email"]).lower()
-        user = User(email, str(body.get("password", "sandbox")), str(body.get("given_name", "Test")),
-                    str(body.get("family_name", "User")), str(body.get("sub", f"sub-{email}")))  # fmt: skip
+        user = User(
+            email,
+            str(body.get("password", "sandbox")),
+            str(body.get("given_name", "Test")),
+            str(body.get("family_name", "User")),
+            str(body.get("sub", f"sub-{email}")),
+        )
     except (ValueError, KeyError, TypeError):
         return _bad('expected {"email", "password"?, "given_name"?, "family_name"?}')
     with emu.store.lock:
@@ -92,8 +104,17 @@ async def users(request: Request) -> Response:
 async def apps(request: Request) -> Response:
     emu = _emu(request)
     if request.method == "GET":
-        return JSONResponse([{"client_id": a.client_id, "redirect_uris": a.redirect_uris, "webhook_url": a.webhook_url,
-                              "webhook_format": a.webhook_format} for a in emu.store.auth.apps.values()])  # fmt: skip
+        return JSONResponse(
+            [
+                {
+                    "client_id": a.client_id,
+                    "redirect_uris": a.redirect_uris,
+                    "webhook_url": a.webhook_url,
+                    "webhook_format": a.webhook_format,
+                }
+                for a in emu.store.auth.apps.values()
+            ]
+        )
     try:
         body = await _json(request)
         fmt = str(body.get("webhook_format", "legacy"))
@@ -102,9 +123,15 @@ async def apps(request: Request) -> Response:
         uris = body.get("redirect_uris", [])
         if not isinstance(uris, list):
             return _bad("redirect_uris must be a list")
-        app = App(client_id=str(body["client_id"]), client_secret=str(body["client_secret"]),
-                  redirect_uris=[str(u) for u in uris], webhook_url=body.get("webhook_url"),
-                  verifier_token=body.get("verifier_token"), webhook_format=fmt, name=body.get("name"))  # fmt: skip
+        app = App(
+            client_id=str(body["client_id"]),
+            client_secret=str(body["client_secret"]),
+            redirect_uris=[str(u) for u in uris],
+            webhook_url=body.get("webhook_url"),
+            verifier_token=body.get("verifier_token"),
+            webhook_format=fmt,
+            name=body.get("name"),
+        )
     except (ValueError, KeyError, TypeError, AttributeError):
         return _bad('expected {"client_id", "client_secret", "redirect_uris": [...], "webhook_url"?, ...}')
     emu.register_app(app)
@@ -124,7 +151,9 @@ async def tokens(request: Request) -> Response:
     if realm is None:
         return _bad(f"unknown realm {realm_id}", 404)
     scopes = body.get("scopes") or ["com.intuit.quickbooks.accounting", "openid", "email", "profile"]
-    grant = emu.tokens.issue_grant(client_id, realm_id, str(body.get("email", realm.owner_email)), list(scopes))
+    grant = emu.tokens.issue_grant(
+        client_id, realm_id, str(body.get("email", realm.owner_email)), list(scopes)
+    )
     return JSONResponse(emu.tokens.token_response(grant, dict(request.headers), ""))
 
 
@@ -200,9 +229,19 @@ async def settings(request: Request) -> Response:
     if not isinstance(body, dict):
         return _bad("expected an object")
     cfg = emu.config
-    knobs = ("access_token_ttl", "refresh_token_ttl", "refresh_token_hard_ttl", "refresh_stale_grace",
-             "limits_enabled", "limit_window_seconds", "requests_per_window", "concurrent_per_app",
-             "batch_per_window", "webhook_time_scale", "webhooks_enabled")  # fmt: skip
+    knobs = (
+        "access_token_ttl",
+        "refresh_token_ttl",
+        "refresh_token_hard_ttl",
+        "refresh_stale_grace",
+        "limits_enabled",
+        "limit_window_seconds",
+        "requests_per_window",
+        "concurrent_per_app",
+        "batch_per_window",
+        "webhook_time_scale",
+        "webhooks_enabled",
+    )
     for key in knobs:
         if key in body:
             current = getattr(cfg, key)

@@ -31,7 +31,9 @@ class ErrorItem:
 class QboFault(Exception):
     """A validation/business/system fault, rendered as {"Fault": {"Error": [...], "type": ...}}."""
 
-    def __init__(self, errors: list[ErrorItem], status: int = 400, fault_type: str = "ValidationFault") -> None:
+    def __init__(
+        self, errors: list[ErrorItem], status: int = 400, fault_type: str = "ValidationFault"
+    ) -> None:
         super().__init__(errors[0].message if errors else fault_type)
         self.errors = errors
         self.status = status
@@ -59,7 +61,9 @@ def object_not_found() -> QboFault:
 
 
 def invalid_reference(kind: str, ref_id: str) -> QboFault:
-    return fault("2500", "Invalid Reference Id", f"Invalid Reference Id : {kind} element id {ref_id} not found")
+    return fault(
+        "2500", "Invalid Reference Id", f"Invalid Reference Id : {kind} element id {ref_id} not found"
+    )
 
 
 def stale_object() -> QboFault:
@@ -91,16 +95,23 @@ def unsupported_operation(relative: str, full: str) -> QboFault:
 
 def system_error(status: int = 500) -> QboFault:
     return QboFault(
-        [ErrorItem("10000", "An application error has occurred while processing your request",
-                   "System Failure Error: An unexpected error occurred while accessing or saving your data. "
-                   "Please wait a few minutes and try again. If the problem persists, contact customer support.",
-                   None)],
+        [
+            ErrorItem(
+                "10000",
+                "An application error has occurred while processing your request",
+                "System Failure Error: An unexpected error occurred while accessing or saving your data. "
+                "Please wait a few minutes and try again. If the problem persists, contact customer support.",
+                None,
+            )
+        ],
         status=status,
         fault_type="SystemFault",
-    )  # fmt: skip
+    )
 
 
-def gateway_fault(status: int, code: str, name: str, detail: str, fault_type: str, epoch_ms: int) -> dict[str, Any]:
+def gateway_fault(
+    status: int, code: str, name: str, detail: str, fault_type: str, epoch_ms: int
+) -> dict[str, Any]:
     """The gateway's lower-case envelope used for 401/403/429 (recorded in error/401.yml)."""
     return {
         "warnings": None,
@@ -133,7 +144,7 @@ FAULT_KINDS = ("http_500", "http_503", "throttle", "latency", "stall", "drop_aft
 
 @dataclass
 class FaultRule:
-    """One injected fault. `path` is a plain substring of the request path; `path_regex` a regular expression."""
+    """One injected fault. `path` is a substring of the request path; `path_regex` is a regex."""
 
     kind: str
     method: str | None = None

@@ -14,7 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -48,7 +48,18 @@ class Signer:
         numbers = self.key.public_key().public_numbers()
         n = numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big")
         e = numbers.e.to_bytes((numbers.e.bit_length() + 7) // 8, "big")
-        return {"keys": [{"kty": "RSA", "alg": "RS256", "use": "sig", "kid": self.kid, "n": _b64url(n), "e": _b64url(e)}]}
+        return {
+            "keys": [
+                {
+                    "kty": "RSA",
+                    "alg": "RS256",
+                    "use": "sig",
+                    "kid": self.kid,
+                    "n": _b64url(n),
+                    "e": _b64url(e),
+                }
+            ]
+        }
 
     def sign(self, claims: dict[str, Any]) -> str:
         header = _b64url(json.dumps({"alg": "RS256", "kid": self.kid, "typ": "JWT"}).encode())
@@ -65,20 +76,22 @@ def base_url(request: Request) -> str:
 
 def discovery(request: Request) -> JSONResponse:
     base = base_url(request)
-    return JSONResponse({
-        "issuer": f"{base}/op/v1",
-        "authorization_endpoint": f"{base}/connect/oauth2",
-        "token_endpoint": f"{base}/oauth2/v1/tokens/bearer",
-        "userinfo_endpoint": f"{base}/v1/openid_connect/userinfo",
-        "revocation_endpoint": f"{base}/v2/oauth2/tokens/revoke",
-        "jwks_uri": f"{base}/op/v1/jwks",
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "scopes_supported": ["openid", "email", "profile", "address", "phone"],
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-        "claims_supported": ["aud", "exp", "iat", "iss", "realmid", "sub"],
-    })  # fmt: skip
+    return JSONResponse(
+        {
+            "issuer": f"{base}/op/v1",
+            "authorization_endpoint": f"{base}/connect/oauth2",
+            "token_endpoint": f"{base}/oauth2/v1/tokens/bearer",
+            "userinfo_endpoint": f"{base}/v1/openid_connect/userinfo",
+            "revocation_endpoint": f"{base}/v2/oauth2/tokens/revoke",
+            "jwks_uri": f"{base}/op/v1/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": ["openid", "email", "profile", "address", "phone"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "claims_supported": ["aud", "exp", "iat", "iss", "realmid", "sub"],
+        }
+    )
 
 
 # --- tokens -----------------------------------------------------------------------------------------------
@@ -111,9 +124,16 @@ class TokenService:
     def issue_grant(self, client_id: str, realm_id: str, email: str, scopes: list[str]) -> Grant:
         cfg = self.emu.config
         now = self.now()
-        grant = Grant(grant_id=uuid.uuid4().hex, client_id=client_id, realm_id=realm_id, email=email, scopes=scopes,
-                      created_at=now, refresh_expires_at=now + cfg.refresh_token_ttl,
-                      hard_expires_at=now + cfg.refresh_token_hard_ttl)  # fmt: skip
+        grant = Grant(
+            grant_id=uuid.uuid4().hex,
+            client_id=client_id,
+            realm_id=realm_id,
+            email=email,
+            scopes=scopes,
+            created_at=now,
+            refresh_expires_at=now + cfg.refresh_token_ttl,
+            hard_expires_at=now + cfg.refresh_token_hard_ttl,
+        )
         grant.refresh_expires_at = min(grant.refresh_expires_at, grant.hard_expires_at)
         grant.current_refresh = self._refresh_token(grant.refresh_expires_at)
         with self.emu.store.lock:
@@ -121,8 +141,9 @@ class TokenService:
             self.auth.refresh_tokens[grant.current_refresh] = RefreshRecord(grant.grant_id, now)
         return grant
 
-    def token_response(self, grant: Grant, request_headers: dict[str, str] | None = None,
-                       base: str = "") -> dict[str, Any]:  # fmt: skip
+    def token_response(
+        self, grant: Grant, request_headers: dict[str, str] | None = None, base: str = ""
+    ) -> dict[str, Any]:
         cfg = self.emu.config
         now = self.now()
         access = self._access_token()
@@ -142,10 +163,17 @@ class TokenService:
             body["x_refresh_token_hard_expires_in"] = max(0, round(grant.hard_expires_at - now))
         if "openid" in grant.scopes:
             user = self.auth.users.get(grant.email)
-            body["id_token"] = self.emu.signer.sign({
-                "sub": user.sub if user else grant.email, "aud": [grant.client_id], "realmid": grant.realm_id,
-                "auth_time": int(grant.created_at), "iss": f"{base}/op/v1", "exp": int(now) + 3600, "iat": int(now),
-            })  # fmt: skip
+            body["id_token"] = self.emu.signer.sign(
+                {
+                    "sub": user.sub if user else grant.email,
+                    "aud": [grant.client_id],
+                    "realmid": grant.realm_id,
+                    "auth_time": int(grant.created_at),
+                    "iss": f"{base}/op/v1",
+                    "exp": int(now) + 3600,
+                    "iat": int(now),
+                }
+            )
         return body
 
     def _prune(self, now: float) -> None:
@@ -271,7 +299,9 @@ async def token_endpoint(request: Request) -> Response:
     else:
         return _oauth_error("unsupported_grant_type", 400)
     if isinstance(result, str):
-        realm = next((g.realm_id for g in emu.store.auth.grants.values() if g.client_id == app.client_id), "-")
+        realm = next(
+            (g.realm_id for g in emu.store.auth.grants.values() if g.client_id == app.client_id), "-"
+        )
         emu.stats.bump(realm, "invalid_grants")
         if grant_type == "refresh_token":
             return _oauth_error("invalid_grant", 400, "Incorrect or invalid refresh token")
@@ -300,17 +330,32 @@ async def userinfo_endpoint(request: Request) -> Response:
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     result = emu.tokens.authenticate(token)
     if result.grant is None:
-        return JSONResponse({"error": "invalid_token"}, status_code=401,
-                            headers={"WWW-Authenticate": 'Bearer realm="Intuit", error="invalid_token"'})  # fmt: skip
+        return JSONResponse(
+            {"error": "invalid_token"},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="Intuit", error="invalid_token"'},
+        )
     user = emu.store.auth.users.get(result.grant.email)
     if user is None:
         return JSONResponse({"error": "invalid_token"}, status_code=401)
-    return JSONResponse({
-        "sub": user.sub, "email": user.email, "emailVerified": True, "givenName": user.given_name,
-        "familyName": user.family_name, "phoneNumber": user.phone, "phoneNumberVerified": False,
-        "address": {"streetAddress": "2700 Coast Ave", "locality": "Mountain View", "region": "CA",
-                    "postalCode": "94043", "country": "US"},
-    })  # fmt: skip
+    return JSONResponse(
+        {
+            "sub": user.sub,
+            "email": user.email,
+            "emailVerified": True,
+            "givenName": user.given_name,
+            "familyName": user.family_name,
+            "phoneNumber": user.phone,
+            "phoneNumberVerified": False,
+            "address": {
+                "streetAddress": "2700 Coast Ave",
+                "locality": "Mountain View",
+                "region": "CA",
+                "postalCode": "94043",
+                "country": "US",
+            },
+        }
+    )
 
 
 async def jwks_endpoint(request: Request) -> Response:
@@ -321,7 +366,9 @@ async def jwks_endpoint(request: Request) -> Response:
 
 
 def error_page(title: str, message: str, status: int = 400) -> HTMLResponse:
-    return HTMLResponse(page(title, f"<h1>{esc(title)}</h1><p class=error>{esc(message)}</p>"), status_code=status)
+    return HTMLResponse(
+        page(title, f"<h1>{esc(title)}</h1><p class=error>{esc(message)}</p>"), status_code=status
+    )
 
 
 def _signed_in(emu: Emulator, request: Request) -> str | None:
@@ -335,7 +382,9 @@ def _redirect_with(uri: str, params: dict[str, str]) -> RedirectResponse:
     return RedirectResponse(urlunsplit(parts._replace(query=urlencode(query))), status_code=302)
 
 
-def sign_in_form(auth_id: str, error: str = "", email: str = "", action: str = "/connect/oauth2/signin") -> str:
+def sign_in_form(
+    auth_id: str, error: str = "", email: str = "", action: str = "/connect/oauth2/signin"
+) -> str:
     err = f"<p class=error role=alert>{esc(error)}</p>" if error else ""
     return (
         f"<h1>Sign in</h1><p class=muted>Use your Intuit account (emulated).</p>{err}"
@@ -352,18 +401,30 @@ async def authorize(request: Request) -> Response:
     q = request.query_params
     app = emu.store.auth.apps.get(q.get("client_id", ""))
     if app is None:
-        return error_page("Something went wrong", "The client_id is not registered with this emulator (invalid_client).")
+        return error_page(
+            "Something went wrong", "The client_id is not registered with this emulator (invalid_client)."
+        )
     redirect_uri = q.get("redirect_uri", "")
     if redirect_uri not in app.redirect_uris:
-        return error_page("Something went wrong", "The redirect_uri is not registered for this app (invalid redirect_uri).")
+        return error_page(
+            "Something went wrong", "The redirect_uri is not registered for this app (invalid redirect_uri)."
+        )
     if q.get("response_type", "code") != "code":
-        return _redirect_with(redirect_uri, {"error": "unsupported_response_type", "state": q.get("state", "")})
+        return _redirect_with(
+            redirect_uri, {"error": "unsupported_response_type", "state": q.get("state", "")}
+        )
     scopes = [s for s in q.get("scope", "").replace("+", " ").split() if s]
     if not scopes:
         return _redirect_with(redirect_uri, {"error": "invalid_scope", "state": q.get("state", "")})
     auth_id = secrets.token_urlsafe(24)
-    emu.pending[auth_id] = {"client_id": app.client_id, "redirect_uri": redirect_uri, "scopes": scopes,
-                            "state": q.get("state", ""), "realm_id": "", "created": time.time()}  # fmt: skip
+    emu.pending[auth_id] = {
+        "client_id": app.client_id,
+        "redirect_uri": redirect_uri,
+        "scopes": scopes,
+        "state": q.get("state", ""),
+        "realm_id": "",
+        "created": time.time(),
+    }
     email = _signed_in(emu, request)
     if email:
         emu.pending[auth_id]["email"] = email
@@ -389,7 +450,9 @@ async def sign_in(request: Request) -> Response:
     email = form.get("email", "").strip().lower()
     user = emu.store.auth.users.get(email)
     if user is None or not secrets.compare_digest(user.password, form.get("password", "")):
-        return HTMLResponse(page("Sign in", sign_in_form(auth_id, "Invalid email or password.", email)), status_code=401)
+        return HTMLResponse(
+            page("Sign in", sign_in_form(auth_id, "Invalid email or password.", email)), status_code=401
+        )
     sid = secrets.token_urlsafe(24)
     with emu.store.lock:
         emu.store.auth.sessions[sid] = email
@@ -426,9 +489,11 @@ def _step(emu: Emulator, auth_id: str) -> Response:
                 f"{esc(name)}</label></p>"
                 for n, (rid, name) in enumerate(companies)
             )
-            body = (f"<h1>Select a company</h1><form method=post action=/connect/oauth2/company>"
-                    f'{hidden("auth_id", auth_id)}<fieldset><legend>Company</legend>{options}</fieldset>'
-                    "<p><button type=submit>Next</button></p></form>")  # fmt: skip
+            body = (
+                f"<h1>Select a company</h1><form method=post action=/connect/oauth2/company>"
+                f"{hidden('auth_id', auth_id)}<fieldset><legend>Company</legend>{options}</fieldset>"
+                "<p><button type=submit>Next</button></p></form>"
+            )
             return HTMLResponse(page("Select a company", body))
     app = emu.store.auth.apps[pending["client_id"]]
     realm = emu.store.realms[pending["realm_id"]]
@@ -437,9 +502,9 @@ def _step(emu: Emulator, auth_id: str) -> Response:
         f"<h1>Connect {esc(app.display_name)} to {esc(realm.name)}</h1>"
         f"<p><strong>{esc(app.display_name)}</strong> wants access to <strong>{esc(realm.name)}</strong>"
         f" with these permissions:</p><ul>{scopes}</ul>"
-        f'<form method=post action=/connect/oauth2/consent>{hidden("auth_id", auth_id)}'
-        '<button type=submit name=action value=connect>Connect</button> '
-        '<button type=submit name=action value=cancel class=secondary>Cancel</button></form>'
+        f"<form method=post action=/connect/oauth2/consent>{hidden('auth_id', auth_id)}"
+        "<button type=submit name=action value=connect>Connect</button> "
+        "<button type=submit name=action value=cancel class=secondary>Cancel</button></form>"
     )
     return HTMLResponse(page("Connect", body))
 
@@ -470,8 +535,14 @@ async def consent(request: Request) -> Response:
         return _redirect_with(pending["redirect_uri"], {"error": "access_denied", "state": pending["state"]})
     code = "AB11" + secrets.token_urlsafe(36).replace("-", "x").replace("_", "y")
     with emu.store.lock:
-        emu.store.auth.codes[code] = CodeRecord(pending["client_id"], pending["redirect_uri"], pending["realm_id"],
-                                                pending["email"], pending["scopes"], emu.clock.time() + CODE_TTL)  # fmt: skip
+        emu.store.auth.codes[code] = CodeRecord(
+            pending["client_id"],
+            pending["redirect_uri"],
+            pending["realm_id"],
+            pending["email"],
+            pending["scopes"],
+            emu.clock.time() + CODE_TTL,
+        )
         emu.store.mark_dirty()
     params = {"code": code, "state": pending["state"]}
     if any(s in ACCOUNTING_SCOPES for s in pending["scopes"]):

@@ -199,7 +199,9 @@ class _Parser:
             conds.append(self._condition())
         tok = self.peek()
         if tok is not None and tok.upper == "OR":
-            raise parser_error(f'Encountered " "OR" "OR "" at line 1, column {tok.pos + 1}. OR is not supported.')
+            raise parser_error(
+                f'Encountered " "OR" "OR "" at line 1, column {tok.pos + 1}. OR is not supported.'
+            )
         return conds
 
     def _condition(self) -> Condition:
@@ -292,7 +294,13 @@ def _comparable(stored: Any, literal: Any) -> tuple[Any, Any] | None:
         except (InvalidOperation, ValueError):
             return None
     text = str(stored)
-    lit = literal if isinstance(literal, str) else str(literal).lower() if isinstance(literal, bool) else str(literal)
+    lit = (
+        literal
+        if isinstance(literal, str)
+        else str(literal).lower()
+        if isinstance(literal, bool)
+        else str(literal)
+    )
     if _looks_like_datetime(text) and _looks_like_datetime(lit):
         a, b = wire.parse_datetime(text), wire.parse_datetime(lit)
         if a is not None and b is not None:
@@ -356,6 +364,13 @@ def sort_key(value: Any) -> tuple[int, Any]:
     return (5, text.casefold())
 
 
+def _prop_key(prop: str) -> Callable[[dict[str, Any]], tuple[int, Any]]:
+    def key(row: dict[str, Any]) -> tuple[int, Any]:
+        return sort_key(resolve(row, prop))
+
+    return key
+
+
 @dataclass
 class Result:
     rows: list[dict[str, Any]]
@@ -381,7 +396,7 @@ def evaluate(
     selected = [r for r in rows if all(_matches(r, c) for c in conditions)] if conditions else list(rows)
     if query.order:
         for prop, desc in reversed(query.order):
-            selected.sort(key=lambda r, p=prop: sort_key(resolve(r, p)), reverse=desc)
+            selected.sort(key=_prop_key(prop), reverse=desc)
     total = len(selected)
     if query.count:
         return Result([], total)

@@ -80,7 +80,9 @@ class Realm:
         self.deleted.setdefault(entity, {})[obj_id] = {"Id": obj_id, "LastUpdatedTime": when}
         self.version += 1
 
-    def sorted_rows(self, entity: str, key_name: str, key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
+    def sorted_rows(
+        self, entity: str, key_name: str, key: Callable[[dict[str, Any]], Any]
+    ) -> list[dict[str, Any]]:
         """Rows in default order, cached until the realm changes (paging 10k rows must stay cheap)."""
         cached = self._sorted_cache.get((entity, key_name))
         if cached and cached[0] == self.version:
@@ -114,7 +116,9 @@ class Realm:
             counters=raw.get("counters", {}),
             deleted=raw.get("deleted", {}),
         )
-        realm.requestids = {k: (int(v[0]), v[1].encode("utf-8")) for k, v in raw.get("requestids", {}).items()}
+        realm.requestids = {
+            k: (int(v[0]), v[1].encode("utf-8")) for k, v in raw.get("requestids", {}).items()
+        }
         return realm
 
 
@@ -195,13 +199,21 @@ class AuthState:
     sessions: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {name: {k: asdict(v) if not isinstance(v, str) else v for k, v in getattr(self, name).items()}
-                for name in ("users", "apps", "grants", "refresh_tokens", "access_tokens", "codes", "sessions")}  # fmt: skip
+        return {
+            name: {k: asdict(v) if not isinstance(v, str) else v for k, v in getattr(self, name).items()}
+            for name in ("users", "apps", "grants", "refresh_tokens", "access_tokens", "codes", "sessions")
+        }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> AuthState:
-        kinds: dict[str, Any] = {"users": User, "apps": App, "grants": Grant, "refresh_tokens": RefreshRecord,
-                                 "access_tokens": AccessRecord, "codes": CodeRecord}  # fmt: skip
+        kinds: dict[str, Any] = {
+            "users": User,
+            "apps": App,
+            "grants": Grant,
+            "refresh_tokens": RefreshRecord,
+            "access_tokens": AccessRecord,
+            "codes": CodeRecord,
+        }
         state = cls()
         for name, klass in kinds.items():
             setattr(state, name, {k: klass(**v) for k, v in raw.get(name, {}).items()})

@@ -1,8 +1,8 @@
 """Helpers for pytest: a real server on a free loopback port in a thread, and an in-process ASGI client.
 
-    with run_emulator_in_thread(limits_enabled=False) as emu:
-        token = emu.token()                      # token-endpoint JSON for the demo app and the US realm
-        httpx.get(f"{emu.base_url}/v3/company/{emu.realm_us}/customer/1", headers=emu.auth(token))
+with run_emulator_in_thread(limits_enabled=False) as emu:
+    token = emu.token()                      # token-endpoint JSON for the demo app and the US realm
+    httpx.get(f"{emu.base_url}/v3/company/{emu.realm_us}/customer/1", headers=emu.auth(token))
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ class RunningEmulator:
     realm_uk = REALM_UK
     realm_solo = REALM_SOLO
 
-    def __init__(self, server: uvicorn.Server, thread: threading.Thread, emulator: Emulator, base_url: str) -> None:
+    def __init__(
+        self, server: uvicorn.Server, thread: threading.Thread, emulator: Emulator, base_url: str
+    ) -> None:
         self._server = server
         self._thread = thread
         self.emulator = emulator
@@ -63,7 +65,9 @@ class RunningEmulator:
         self.control("POST", "reset")
 
     def token(self, realm_id: str = REALM_US, client_id: str = "tanto-demo") -> dict[str, Any]:
-        result: dict[str, Any] = self.control("POST", "tokens", {"client_id": client_id, "realm_id": realm_id})
+        result: dict[str, Any] = self.control(
+            "POST", "tokens", {"client_id": client_id, "realm_id": realm_id}
+        )
         return result
 
     @staticmethod
@@ -82,7 +86,9 @@ class RunningEmulator:
     def __enter__(self) -> RunningEmulator:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 
@@ -91,8 +97,17 @@ def run_emulator_in_thread(host: str = "127.0.0.1", **config: Any) -> RunningEmu
     port = _free_port(host)
     cfg = make_config(host=host, port=port, **config)
     app = create_app(cfg)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
-                                           timeout_graceful_shutdown=1, access_log=False))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=1,
+            access_log=False,
+        )
+    )
     thread = threading.Thread(target=server.run, name=f"qbo-emulator-{port}", daemon=True)
     thread.start()
     base_url = f"http://{host}:{port}"

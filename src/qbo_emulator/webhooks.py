@@ -25,8 +25,14 @@ if TYPE_CHECKING:
 
 RETRY_LADDER = (10, 20, 30, 300, 1200, 7200, 14400, 21600)
 MAX_ATTEMPTS = 20
-CLOUD_VERBS = {"Create": "created", "Update": "updated", "Delete": "deleted", "Void": "voided", "Merge": "merged",
-               "Emailed": "emailed"}  # fmt: skip
+CLOUD_VERBS = {
+    "Create": "created",
+    "Update": "updated",
+    "Delete": "deleted",
+    "Void": "voided",
+    "Merge": "merged",
+    "Emailed": "emailed",
+}
 
 
 def sign(body: bytes, verifier_token: str) -> str:
@@ -39,17 +45,36 @@ def _utc(epoch: float) -> str:
 
 
 def legacy_body(realm_id: str, entity: str, obj_id: str, operation: str, epoch: float) -> bytes:
-    payload = {"eventNotifications": [{"realmId": realm_id, "dataChangeEvent": {"entities": [
-        {"id": obj_id, "operation": operation, "name": entity, "lastUpdated": _utc(epoch)}]}}]}  # fmt: skip
+    payload = {
+        "eventNotifications": [
+            {
+                "realmId": realm_id,
+                "dataChangeEvent": {
+                    "entities": [
+                        {"id": obj_id, "operation": operation, "name": entity, "lastUpdated": _utc(epoch)}
+                    ]
+                },
+            }
+        ]
+    }
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
-def cloudevents_body(realm_id: str, entity: str, obj_id: str, operation: str, epoch: float, app: App) -> bytes:
+def cloudevents_body(
+    realm_id: str, entity: str, obj_id: str, operation: str, epoch: float, app: App
+) -> bytes:
     source = base64.b64encode(hashlib.sha256(app.client_id.encode()).digest()).decode()
-    event = {"specversion": "1.0", "id": f"{uuid.uuid4()}-{entity}-{obj_id}", "source": f"intuit.{source}",
-             "type": f"qbo.{entity.lower()}.{CLOUD_VERBS.get(operation, operation.lower())}.v1",
-             "datacontenttype": "application/json", "time": _utc(epoch), "intuitentityid": obj_id,
-             "intuitaccountid": realm_id, "data": {}}  # fmt: skip
+    event = {
+        "specversion": "1.0",
+        "id": f"{uuid.uuid4()}-{entity}-{obj_id}",
+        "source": f"intuit.{source}",
+        "type": f"qbo.{entity.lower()}.{CLOUD_VERBS.get(operation, operation.lower())}.v1",
+        "datacontenttype": "application/json",
+        "time": _utc(epoch),
+        "intuitentityid": obj_id,
+        "intuitaccountid": realm_id,
+        "data": {},
+    }
     return json.dumps([event], separators=(",", ":")).encode()
 
 
@@ -79,7 +104,9 @@ class WebhookDispatcher:
         if not self.emu.config.webhooks_enabled:
             return
         auth = self.emu.store.auth
-        connected = {g.client_id for g in auth.grants.values() if g.realm_id == realm.realm_id and not g.revoked}
+        connected = {
+            g.client_id for g in auth.grants.values() if g.realm_id == realm.realm_id and not g.revoked
+        }
         now = self.emu.clock.time()
         for client_id in sorted(connected):
             app = auth.apps.get(client_id)
@@ -89,7 +116,9 @@ class WebhookDispatcher:
                 body = cloudevents_body(realm.realm_id, entity, obj_id, operation, now, app)
             else:
                 body = legacy_body(realm.realm_id, entity, obj_id, operation, now)
-            delivery = Delivery(client_id, realm.realm_id, app.webhook_url, body, sign(body, app.verifier_token or ""))
+            delivery = Delivery(
+                client_id, realm.realm_id, app.webhook_url, body, sign(body, app.verifier_token or "")
+            )
             with self._cond:
                 self._queues.setdefault(client_id, deque()).append(delivery)
                 self._cond.notify_all()
@@ -119,7 +148,7 @@ class WebhookDispatcher:
             self._thread = None
 
     def _next(self) -> tuple[Delivery | None, float]:
-        """The head of each app's queue is all that may be sent: later events wait for it (Intuit's ordering)."""
+        """Only the head of each app's queue may be sent; later events wait for it (Intuit's ordering)."""
         now = time.monotonic()
         best: Delivery | None = None
         wait = 3600.0
@@ -151,16 +180,30 @@ class WebhookDispatcher:
         status: int | None = None
         error = ""
         try:
-            response = client.post(delivery.url, content=delivery.body, headers={
-                "content-type": "application/json", "intuit-signature": delivery.signature,
-                "user-agent": "Intuit-Webhooks-Emulator/1.0"})  # fmt: skip
+            response = client.post(
+                delivery.url,
+                content=delivery.body,
+                headers={
+                    "content-type": "application/json",
+                    "intuit-signature": delivery.signature,
+                    "user-agent": "Intuit-Webhooks-Emulator/1.0",
+                },
+            )
             status = response.status_code
         except httpx.HTTPError as exc:
             error = type(exc).__name__
         ok = status is not None and 200 <= status < 300
-        entry = {"client_id": delivery.client_id, "realm_id": delivery.realm_id, "url": delivery.url,
-                 "attempt": delivery.attempts, "status": status, "error": error, "ok": ok,
-                 "body": delivery.body.decode(), "signature": delivery.signature}  # fmt: skip
+        entry = {
+            "client_id": delivery.client_id,
+            "realm_id": delivery.realm_id,
+            "url": delivery.url,
+            "attempt": delivery.attempts,
+            "status": status,
+            "error": error,
+            "ok": ok,
+            "body": delivery.body.decode(),
+            "signature": delivery.signature,
+        }
         self.log.append(entry)
         self.emu.stats.bump(delivery.realm_id, "webhook_deliveries", "attempts")
         self.emu.stats.bump(delivery.realm_id, "webhook_deliveries", "delivered" if ok else "failed_attempts")

@@ -16,12 +16,31 @@ from typing import Any
 # Fields whose values are money amounts, rendered with two decimals.
 MONEY_KEYS: frozenset[str] = frozenset(
     {
-        "Amount", "TotalAmt", "Balance", "HomeBalance", "HomeTotalAmt", "TotalTax", "UnappliedAmt",
-        "TaxAmount", "NetAmountTaxable", "BalanceWithJobs", "CurrentBalance", "CurrentBalanceWithSubAccounts",
-        "TaxInclusiveAmt", "DiscountAmt", "RemainingCredit", "Deposit", "TaxInclusiveAmount", "CreditLimit",
-        "OverDueBalance", "TotalRevenue", "TotalExpense", "OpeningBalance", "OpenBalance",
+        "Amount",
+        "TotalAmt",
+        "Balance",
+        "HomeBalance",
+        "HomeTotalAmt",
+        "TotalTax",
+        "UnappliedAmt",
+        "TaxAmount",
+        "NetAmountTaxable",
+        "BalanceWithJobs",
+        "CurrentBalance",
+        "CurrentBalanceWithSubAccounts",
+        "TaxInclusiveAmt",
+        "DiscountAmt",
+        "RemainingCredit",
+        "Deposit",
+        "TaxInclusiveAmount",
+        "CreditLimit",
+        "OverDueBalance",
+        "TotalRevenue",
+        "TotalExpense",
+        "OpeningBalance",
+        "OpenBalance",
     }
-)  # fmt: skip
+)
 
 CENT = Decimal("0.01")
 _MARK = "\x00"
@@ -92,7 +111,7 @@ def normalise_numbers(obj: Any) -> Any:
 
 
 def meta_time(dt: datetime, tz: tzinfo) -> str:
-    """MetaData timestamps: seconds precision with the company's UTC offset, e.g. 2020-09-29T05:58:07-07:00."""
+    """MetaData timestamps: whole seconds and the company's offset, e.g. 2020-09-29T05:58:07-07:00."""
     return dt.astimezone(tz).replace(microsecond=0).isoformat()
 
 

@@ -20,8 +20,16 @@ def server() -> Iterator[RunningEmulator]:
 @pytest.fixture
 def emu(server: RunningEmulator) -> RunningEmulator:
     server.reset()
-    server.control("POST", "settings", {"limits_enabled": False, "access_token_ttl": 3600,
-                                        "refresh_stale_grace": 86400, "webhook_time_scale": 0.001})  # fmt: skip
+    server.control(
+        "POST",
+        "settings",
+        {
+            "limits_enabled": False,
+            "access_token_ttl": 3600,
+            "refresh_stale_grace": 86400,
+            "webhook_time_scale": 0.001,
+        },
+    )
     return server
 
 
@@ -32,7 +40,9 @@ class Api:
         self.server = server
         self.realm_id = realm_id
         self.token = server.token(realm_id)
-        self.client = httpx.Client(base_url=server.company_url(realm_id), headers=server.auth(self.token), timeout=10)
+        self.client = httpx.Client(
+            base_url=server.company_url(realm_id), headers=server.auth(self.token), timeout=10
+        )
 
     def get(self, path: str, **kw: Any) -> httpx.Response:
         return self.client.get(f"/{path}", **kw)

@@ -6,15 +6,31 @@ from .conftest import Api
 
 
 def test_batch_mixed_results(us: Api) -> None:
-    invoice = us.create("Invoice", {"Line": [{"Amount": 5.0, "DetailType": "SalesItemLineDetail",
-                                              "SalesItemLineDetail": {}}], "CustomerRef": {"value": "1"}})  # fmt: skip
-    body = {"BatchItemRequest": [
-        {"bId": "bid1", "operation": "create", "Vendor": {"DisplayName": "Boraski Family Store"}},
-        {"bId": "bid2", "operation": "delete", "Invoice": {"Id": "99999", "SyncToken": "0"}},
-        {"bId": "bid3", "operation": "update", "Customer": {"Id": "1", "SyncToken": "7", "sparse": True, "Notes": "x"}},
-        {"bId": "bid4", "Query": "select * from Invoice where TotalAmt > '1.00'"},
-        {"bId": "bid5", "operation": "update", "optionsData": "void", "Invoice": {"Id": invoice["Id"], "SyncToken": "0"}},
-    ]}  # fmt: skip
+    invoice = us.create(
+        "Invoice",
+        {
+            "Line": [{"Amount": 5.0, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+            "CustomerRef": {"value": "1"},
+        },
+    )
+    body = {
+        "BatchItemRequest": [
+            {"bId": "bid1", "operation": "create", "Vendor": {"DisplayName": "Boraski Family Store"}},
+            {"bId": "bid2", "operation": "delete", "Invoice": {"Id": "99999", "SyncToken": "0"}},
+            {
+                "bId": "bid3",
+                "operation": "update",
+                "Customer": {"Id": "1", "SyncToken": "7", "sparse": True, "Notes": "x"},
+            },
+            {"bId": "bid4", "Query": "select * from Invoice where TotalAmt > '1.00'"},
+            {
+                "bId": "bid5",
+                "operation": "update",
+                "optionsData": "void",
+                "Invoice": {"Id": invoice["Id"], "SyncToken": "0"},
+            },
+        ]
+    }
     response = us.post("batch", body)
     assert response.status_code == 200
     items = {item["bId"]: item for item in response.json()["BatchItemResponse"]}
@@ -34,20 +50,34 @@ def test_batch_over_30_items_is_1040(us: Api) -> None:
 def test_cdc_returns_changes_and_deleted_markers(us: Api) -> None:
     since = us.ok(us.get("customer/1"))["time"]
     customer = us.create("Customer", {"DisplayName": "CDC Person"})
-    invoice = us.create("Invoice", {"Line": [{"Amount": 5.0, "DetailType": "SalesItemLineDetail",
-                                              "SalesItemLineDetail": {}}], "CustomerRef": {"value": customer["Id"]}})  # fmt: skip
+    invoice = us.create(
+        "Invoice",
+        {
+            "Line": [{"Amount": 5.0, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+            "CustomerRef": {"value": customer["Id"]},
+        },
+    )
     us.ok(us.post("invoice", {"Id": invoice["Id"], "SyncToken": "0"}, params={"operation": "delete"}))
     data = us.ok(us.get("cdc", params={"entities": "customer,Invoice,Vendor", "changedSince": since}))
     responses = data["CDCResponse"][0]["QueryResponse"]
     assert len(responses) == 3
     assert any(c["Id"] == customer["Id"] for c in responses[0]["Customer"])
-    assert responses[1]["Invoice"] == [{"domain": "QBO", "status": "Deleted", "Id": invoice["Id"],
-                                        "MetaData": {"LastUpdatedTime": responses[1]["Invoice"][0]["MetaData"]["LastUpdatedTime"]}}]  # fmt: skip
+    assert responses[1]["Invoice"] == [
+        {
+            "domain": "QBO",
+            "status": "Deleted",
+            "Id": invoice["Id"],
+            "MetaData": {"LastUpdatedTime": responses[1]["Invoice"][0]["MetaData"]["LastUpdatedTime"]},
+        }
+    ]
     assert responses[2] == {}
 
 
 def test_cdc_lookback_limit_and_required_params(us: Api) -> None:
-    assert us.fault(us.get("cdc", params={"entities": "Customer", "changedSince": "2001-01-01"}))["code"] == "6000"
+    assert (
+        us.fault(us.get("cdc", params={"entities": "Customer", "changedSince": "2001-01-01"}))["code"]
+        == "6000"
+    )
     assert us.fault(us.get("cdc", params={"changedSince": "2026-01-01"}))["code"] == "2020"
 
 

@@ -1,4 +1,4 @@
-"""Injected faults, throttles, the clock and stats, over real HTTP (timeouts and dropped connections need it)."""
+"""Injected faults, throttles, the clock and stats, over real HTTP (timeouts and drops need it)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ def test_path_regex_and_method_matching(us: Api) -> None:
 
 
 def test_drop_after_commit_applies_then_closes_connection(us: Api) -> None:
-    us.server.control("POST", "faults", [{"kind": "drop_after_commit", "path": "/customer", "method": "POST", "count": 1}])
+    us.server.control(
+        "POST", "faults", [{"kind": "drop_after_commit", "path": "/customer", "method": "POST", "count": 1}]
+    )
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
         us.post("customer", {"DisplayName": "Dropped But Saved"}, params={"requestid": "drop-1"})
     found = us.ok(us.query("select * from Customer where DisplayName = 'Dropped But Saved'"))
@@ -62,11 +64,15 @@ def test_bad_fault_rules_rejected(emu: RunningEmulator) -> None:
 
 
 def test_requests_per_window_limit(us: Api) -> None:
-    us.server.control("POST", "settings", {"limits_enabled": True, "requests_per_window": 5, "limit_window_seconds": 60})
+    us.server.control(
+        "POST", "settings", {"limits_enabled": True, "requests_per_window": 5, "limit_window_seconds": 60}
+    )
     codes = [us.get("customer/1").status_code for _ in range(7)]
     assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
     body = us.get("customer/1").json()
-    assert body["fault"]["error"][0]["message"] == "message=ThrottleExceeded; errorCode=003001; statusCode=429"
+    assert (
+        body["fault"]["error"][0]["message"] == "message=ThrottleExceeded; errorCode=003001; statusCode=429"
+    )
     us.server.control("POST", "clock", {"advance_seconds": 61})
     assert us.get("customer/1").status_code == 200
     assert us.server.control("GET", "stats")[REALM_US]["limit_violations"]["requests_per_minute"] >= 3
@@ -105,8 +111,12 @@ def test_clock_advance_reports_offset(emu: RunningEmulator) -> None:
 def test_control_plane_entities_and_companies(emu: RunningEmulator) -> None:
     companies = emu.control("GET", "companies")
     assert {c["name"] for c in companies} >= {"Sandbox Company US", "Sandbox Company UK", "Solo Sandbox US"}
-    assert companies[0] == {"realm_id": "9341452000000001", "name": "Sandbox Company US", "country": "US",
-                            "owner_email": "owner@example.com"}  # fmt: skip
+    assert companies[0] == {
+        "realm_id": "9341452000000001",
+        "name": "Sandbox Company US",
+        "country": "US",
+        "owner_email": "owner@example.com",
+    }
     made = emu.client.post("/_emulator/companies", json={"name": "Test Co", "country": "GB"}).json()
     assert made["country"] == "GB" and made["realm_id"].isdigit()
     rows = emu.control("GET", f"realms/{made['realm_id']}/entities/TaxCode")
@@ -121,7 +131,9 @@ def test_seed_is_fast_and_realistic(emu: RunningEmulator) -> None:
     api = Api(emu, REALM_US)
     count = api.ok(api.query("select count(*) from Customer"))["QueryResponse"]["totalCount"]
     assert count >= 10000
-    sample = api.ok(api.query("select * from Customer startposition 5000 maxresults 1"))["QueryResponse"]["Customer"][0]
+    sample = api.ok(api.query("select * from Customer startposition 5000 maxresults 1"))["QueryResponse"][
+        "Customer"
+    ][0]
     assert sample["BillAddr"]["City"] and sample["PrimaryEmailAddr"]["Address"]
 
 

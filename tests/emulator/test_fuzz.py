@@ -13,18 +13,75 @@ from starlette.testclient import TestClient
 
 from qbo_emulator.testing import REALM_US, sync_asgi_client
 
-ENTITIES = ["customer", "vendor", "item", "account", "invoice", "bill", "payment", "billpayment", "journalentry",
-            "creditmemo", "employee", "term", "taxcode", "batch", "preferences", "companyinfo"]  # fmt: skip
-KEYS = ["Id", "SyncToken", "sparse", "DisplayName", "Name", "Line", "CustomerRef", "VendorRef", "Amount", "TotalAmt",
-        "Active", "TxnDate", "CurrencyRef", "DetailType", "SalesItemLineDetail", "Qty", "UnitPrice", "ItemRef",
-        "TaxCodeRef", "value", "TxnTaxDetail", "BatchItemRequest", "Type", "GlobalTaxCalculation", "LinkedTxn",
-        "JournalEntryLineDetail", "PostingType", "AccountRef", "DocNumber", "PayType", "Query", "operation", "bId"]  # fmt: skip
+ENTITIES = [
+    "customer",
+    "vendor",
+    "item",
+    "account",
+    "invoice",
+    "bill",
+    "payment",
+    "billpayment",
+    "journalentry",
+    "creditmemo",
+    "employee",
+    "term",
+    "taxcode",
+    "batch",
+    "preferences",
+    "companyinfo",
+]
+KEYS = [
+    "Id",
+    "SyncToken",
+    "sparse",
+    "DisplayName",
+    "Name",
+    "Line",
+    "CustomerRef",
+    "VendorRef",
+    "Amount",
+    "TotalAmt",
+    "Active",
+    "TxnDate",
+    "CurrencyRef",
+    "DetailType",
+    "SalesItemLineDetail",
+    "Qty",
+    "UnitPrice",
+    "ItemRef",
+    "TaxCodeRef",
+    "value",
+    "TxnTaxDetail",
+    "BatchItemRequest",
+    "Type",
+    "GlobalTaxCalculation",
+    "LinkedTxn",
+    "JournalEntryLineDetail",
+    "PostingType",
+    "AccountRef",
+    "DocNumber",
+    "PayType",
+    "Query",
+    "operation",
+    "bId",
+]
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**12), st.floats(allow_nan=True),
-                    st.text(max_size=20), st.sampled_from(["1", "2", "0", "-1", "TAX", "NON", "2026-13-45"]))  # fmt: skip
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)),
-                      max_leaves=25)  # fmt: skip
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**12),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.sampled_from(["1", "2", "0", "-1", "TAX", "NON", "2026-13-45"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)
+    ),
+    max_leaves=25,
+)
 bodies = st.dictionaries(st.sampled_from(KEYS), values, max_size=8)
 
 
@@ -32,7 +89,9 @@ bodies = st.dictionaries(st.sampled_from(KEYS), values, max_size=8)
 def client() -> Iterator[tuple[TestClient, dict[str, str]]]:
     test_client, emu = sync_asgi_client(limits_enabled=False)
     with test_client:
-        grant = emu.tokens.issue_grant("tanto-demo", REALM_US, "owner@example.com", ["com.intuit.quickbooks.accounting"])
+        grant = emu.tokens.issue_grant(
+            "tanto-demo", REALM_US, "owner@example.com", ["com.intuit.quickbooks.accounting"]
+        )
         token = emu.tokens.token_response(grant)["access_token"]
         yield test_client, {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
@@ -41,30 +100,81 @@ FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCh
 
 
 @FAST
-@given(entity=st.sampled_from(ENTITIES), body=bodies, operation=st.sampled_from(["", "update", "delete", "void", "x"]))
-def test_random_bodies_never_500(client: tuple[TestClient, dict[str, str]], entity: str, body: dict[str, Any],
-                                 operation: str) -> None:  # fmt: skip
+@given(
+    entity=st.sampled_from(ENTITIES),
+    body=bodies,
+    operation=st.sampled_from(["", "update", "delete", "void", "x"]),
+)
+def test_random_bodies_never_500(
+    client: tuple[TestClient, dict[str, str]], entity: str, body: dict[str, Any], operation: str
+) -> None:
     test_client, headers = client
     params = {"operation": operation} if operation else {}
-    response = test_client.post(f"/v3/company/{REALM_US}/{entity}", content=json.dumps(body, allow_nan=True),
-                                headers=headers | {"Content-Type": "application/json"}, params=params)  # fmt: skip
+    response = test_client.post(
+        f"/v3/company/{REALM_US}/{entity}",
+        content=json.dumps(body, allow_nan=True),
+        headers=headers | {"Content-Type": "application/json"},
+        params=params,
+    )
     assert response.status_code < 500, response.text
 
 
-words = st.sampled_from(["SELECT", "select", "*", "COUNT(*)", "FROM", "Customer", "Invoice", "Item", "WHERE", "AND",
-                         "OR", "=", "<", ">=", "IN", "LIKE", "(", ")", ",", "'a%'", "'x\\'y'", "true", "12",
-                         "ORDERBY", "ORDER", "BY", "DESC", "STARTPOSITION", "MAXRESULTS", "Id", "DisplayName",
-                         "MetaData.LastUpdatedTime", "'2026-01-01'", "Active", "'", "\\"])  # fmt: skip
+words = st.sampled_from(
+    [
+        "SELECT",
+        "select",
+        "*",
+        "COUNT(*)",
+        "FROM",
+        "Customer",
+        "Invoice",
+        "Item",
+        "WHERE",
+        "AND",
+        "OR",
+        "=",
+        "<",
+        ">=",
+        "IN",
+        "LIKE",
+        "(",
+        ")",
+        ",",
+        "'a%'",
+        "'x\\'y'",
+        "true",
+        "12",
+        "ORDERBY",
+        "ORDER",
+        "BY",
+        "DESC",
+        "STARTPOSITION",
+        "MAXRESULTS",
+        "Id",
+        "DisplayName",
+        "MetaData.LastUpdatedTime",
+        "'2026-01-01'",
+        "Active",
+        "'",
+        "\\",
+    ]
+)
 
 
 @FAST
 @given(tokens=st.lists(words, max_size=14), noise=st.text(max_size=10))
-def test_random_queries_never_500(client: tuple[TestClient, dict[str, str]], tokens: list[str], noise: str) -> None:
+def test_random_queries_never_500(
+    client: tuple[TestClient, dict[str, str]], tokens: list[str], noise: str
+) -> None:
     test_client, headers = client
     text = " ".join(tokens) + noise
     response = test_client.get(f"/v3/company/{REALM_US}/query", params={"query": text}, headers=headers)
     assert response.status_code < 500, response.text
-    post = test_client.post(f"/v3/company/{REALM_US}/query", content=text.encode(), headers=headers | {"Content-Type": "application/text"})
+    post = test_client.post(
+        f"/v3/company/{REALM_US}/query",
+        content=text.encode(),
+        headers=headers | {"Content-Type": "application/text"},
+    )
     assert post.status_code < 500, post.text
 
 

@@ -19,8 +19,16 @@ def _browser(emu: RunningEmulator) -> httpx.Client:
 
 
 def _authorize(browser: httpx.Client, state: str = "st4te", client_id: str = "tanto-demo") -> httpx.Response:
-    return browser.get("/connect/oauth2", params={"client_id": client_id, "redirect_uri": REDIRECT,
-                                                  "response_type": "code", "scope": SCOPE, "state": state})  # fmt: skip
+    return browser.get(
+        "/connect/oauth2",
+        params={
+            "client_id": client_id,
+            "redirect_uri": REDIRECT,
+            "response_type": "code",
+            "scope": SCOPE,
+            "state": state,
+        },
+    )
 
 
 def _field(html: str, name: str) -> str:
@@ -29,13 +37,17 @@ def _field(html: str, name: str) -> str:
     return match.group(1)
 
 
-def connect(emu: RunningEmulator, email: str = "owner@example.com", realm: str = REALM_US) -> dict[str, list[str]]:
+def connect(
+    emu: RunningEmulator, email: str = "owner@example.com", realm: str = REALM_US
+) -> dict[str, list[str]]:
     """Drive the pages like a person would and return the callback's query parameters."""
     with _browser(emu) as browser:
         page = _authorize(browser)
         assert page.status_code == 200
         auth_id = _field(page.text, "auth_id")
-        signed = browser.post("/connect/oauth2/signin", data={"auth_id": auth_id, "email": email, "password": "sandbox"})
+        signed = browser.post(
+            "/connect/oauth2/signin", data={"auth_id": auth_id, "email": email, "password": "sandbox"}
+        )
         assert signed.status_code == 303
         assert "qbo_emulator_session" in signed.headers["set-cookie"]
         step = browser.get(signed.headers["location"])
@@ -62,15 +74,24 @@ def _exchange(emu: RunningEmulator, code: str, basic: bool = True) -> httpx.Resp
 
 
 def _refresh(emu: RunningEmulator, refresh_token: str) -> httpx.Response:
-    return httpx.post(f"{emu.base_url}/oauth2/v1/tokens/bearer", auth=("tanto-demo", "tanto-demo-secret"),
-                      data={"grant_type": "refresh_token", "refresh_token": refresh_token})  # fmt: skip
+    return httpx.post(
+        f"{emu.base_url}/oauth2/v1/tokens/bearer",
+        auth=("tanto-demo", "tanto-demo-secret"),
+        data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+    )
 
 
 def test_discovery_documents_point_at_the_emulator(emu: RunningEmulator) -> None:
     for name in ("openid_sandbox_configuration", "openid_configuration"):
         doc = httpx.get(f"{emu.base_url}/.well-known/{name}").json()
-        for key in ("issuer", "authorization_endpoint", "token_endpoint", "revocation_endpoint", "userinfo_endpoint",
-                    "jwks_uri"):  # fmt: skip
+        for key in (
+            "issuer",
+            "authorization_endpoint",
+            "token_endpoint",
+            "revocation_endpoint",
+            "userinfo_endpoint",
+            "jwks_uri",
+        ):
             assert doc[key].startswith(emu.base_url), key
         assert httpx.get(doc["jwks_uri"]).json()["keys"][0]["kty"] == "RSA"
 
@@ -103,8 +124,10 @@ def test_single_company_user_skips_chooser(emu: RunningEmulator) -> None:
 def test_cancel_redirects_with_access_denied(emu: RunningEmulator) -> None:
     with _browser(emu) as browser:
         auth_id = _field(_authorize(browser, state="s2").text, "auth_id")
-        signed = browser.post("/connect/oauth2/signin",
-                              data={"auth_id": auth_id, "email": "solo@example.com", "password": "sandbox"})  # fmt: skip
+        signed = browser.post(
+            "/connect/oauth2/signin",
+            data={"auth_id": auth_id, "email": "solo@example.com", "password": "sandbox"},
+        )
         assert "Connect" in browser.get(signed.headers["location"]).text
         done = browser.post("/connect/oauth2/consent", data={"auth_id": auth_id, "action": "cancel"})
     query = parse_qs(urlsplit(done.headers["location"]).query)
@@ -114,15 +137,25 @@ def test_cancel_redirects_with_access_denied(emu: RunningEmulator) -> None:
 def test_wrong_password_stays_on_sign_in(emu: RunningEmulator) -> None:
     with _browser(emu) as browser:
         auth_id = _field(_authorize(browser).text, "auth_id")
-        page = browser.post("/connect/oauth2/signin", data={"auth_id": auth_id, "email": "owner@example.com", "password": "x"})
+        page = browser.post(
+            "/connect/oauth2/signin", data={"auth_id": auth_id, "email": "owner@example.com", "password": "x"}
+        )
     assert page.status_code == 401 and "Invalid email or password" in page.text
 
 
 def test_unknown_client_or_redirect_is_an_error_page_not_a_redirect(emu: RunningEmulator) -> None:
     with _browser(emu) as browser:
         bad_client = _authorize(browser, client_id="nope")
-        bad_redirect = browser.get("/connect/oauth2", params={"client_id": "tanto-demo", "redirect_uri": "http://evil/cb",
-                                                              "response_type": "code", "scope": SCOPE, "state": "x"})  # fmt: skip
+        bad_redirect = browser.get(
+            "/connect/oauth2",
+            params={
+                "client_id": "tanto-demo",
+                "redirect_uri": "http://evil/cb",
+                "response_type": "code",
+                "scope": SCOPE,
+                "state": "x",
+            },
+        )
     for page in (bad_client, bad_redirect):
         assert page.status_code == 400 and "location" not in page.headers
         assert page.headers["content-type"].startswith("text/html")
@@ -130,8 +163,11 @@ def test_unknown_client_or_redirect_is_an_error_page_not_a_redirect(emu: Running
 
 def test_client_secret_post_and_invalid_client(emu: RunningEmulator) -> None:
     assert _exchange(emu, connect(emu, email="solo@example.com")["code"][0], basic=False).status_code == 200
-    bad = httpx.post(f"{emu.base_url}/oauth2/v1/tokens/bearer", auth=("tanto-demo", "wrong"),
-                     data={"grant_type": "refresh_token", "refresh_token": "x"})  # fmt: skip
+    bad = httpx.post(
+        f"{emu.base_url}/oauth2/v1/tokens/bearer",
+        auth=("tanto-demo", "wrong"),
+        data={"grant_type": "refresh_token", "refresh_token": "x"},
+    )
     assert bad.status_code == 401 and bad.json() == {"error": "invalid_client"}
 
 
@@ -165,9 +201,12 @@ def test_refresh_rotates_with_grace_then_stale(emu: RunningEmulator) -> None:
 def test_refresh_expiry_is_rolling_and_hard_cap_header(emu: RunningEmulator) -> None:
     token = emu.token()
     emu.control("POST", "clock", {"advance_seconds": 50 * 86400})
-    response = httpx.post(f"{emu.base_url}/oauth2/v1/tokens/bearer", auth=("tanto-demo", "tanto-demo-secret"),
-                          headers={"x-include-refresh-token-hard-expires-in": "true"},
-                          data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]})  # fmt: skip
+    response = httpx.post(
+        f"{emu.base_url}/oauth2/v1/tokens/bearer",
+        auth=("tanto-demo", "tanto-demo-secret"),
+        headers={"x-include-refresh-token-hard-expires-in": "true"},
+        data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
+    )
     body = response.json()
     assert body["x_refresh_token_expires_in"] == 100 * 86400
     assert 0 < body["x_refresh_token_hard_expires_in"] < 5 * 365 * 86400
@@ -200,8 +239,11 @@ def test_token_for_another_realm_is_403(emu: RunningEmulator) -> None:
 
 def test_revoke_disconnects(emu: RunningEmulator) -> None:
     token = emu.token()
-    response = httpx.post(f"{emu.base_url}/v2/oauth2/tokens/revoke", auth=("tanto-demo", "tanto-demo-secret"),
-                          json={"token": token["refresh_token"]})  # fmt: skip
+    response = httpx.post(
+        f"{emu.base_url}/v2/oauth2/tokens/revoke",
+        auth=("tanto-demo", "tanto-demo-secret"),
+        json={"token": token["refresh_token"]},
+    )
     assert response.status_code == 200
     assert httpx.get(f"{emu.company_url()}/customer/1", headers=emu.auth(token)).status_code == 401
     assert _refresh(emu, token["refresh_token"]).json()["error"] == "invalid_grant"

@@ -30,7 +30,10 @@ def test_operators(us: Api) -> None:
     assert [r["Id"] for r in rows(us, "select * from Customer where Id = '3'")] == ["3"]
     ids = {r["Id"] for r in rows(us, "select * from Customer where Id IN ('1', '2', '5')")}
     assert ids == {"1", "2", "5"}
-    assert all(str(r["DisplayName"]).startswith("Cool") for r in rows(us, "select * from Customer where DisplayName LIKE 'Cool%'"))
+    assert all(
+        str(r["DisplayName"]).startswith("Cool")
+        for r in rows(us, "select * from Customer where DisplayName LIKE 'Cool%'")
+    )
     assert rows(us, "select * from Customer where DisplayName like '%ird Sanct%'")
     assert all(int(str(r["Id"])) > 20 for r in rows(us, "select * from Customer where Id > '20'"))
     assert all(int(str(r["Id"])) <= 3 for r in rows(us, "select * from Customer where Id <= '3'"))
@@ -76,8 +79,19 @@ def test_query_errors(us: Api) -> None:
 
 
 def test_transactions_and_other_entities_queryable(us: Api) -> None:
-    us.create("Invoice", {"Line": [{"Amount": 5.0, "DetailType": "SalesItemLineDetail",
-                                    "SalesItemLineDetail": {"ItemRef": {"value": "1"}}}], "CustomerRef": {"value": "2"}})  # fmt: skip
+    us.create(
+        "Invoice",
+        {
+            "Line": [
+                {
+                    "Amount": 5.0,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"ItemRef": {"value": "1"}},
+                }
+            ],
+            "CustomerRef": {"value": "2"},
+        },
+    )
     assert rows(us, "select * from Invoice where CustomerRef = '2'", "Invoice")
     assert rows(us, "select * from Invoice where TotalAmt > '4.00'", "Invoice")
     assert rows(us, "select * from CompanyInfo", "CompanyInfo")

@@ -23,12 +23,53 @@ TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$")
 META_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 MONEY = re.compile(r'"(Amount|TotalAmt|Balance|TotalTax|BalanceWithJobs)":(-?[0-9.]+)')
 # Sandbox-company specifics the seed does not copy (custom fields, geo-coded addresses...).
-OPTIONAL = {"CustomField", "Lat", "Long", "DeliveryInfo", "BillEmail", "CustomerMemo", "PaymentMethodRef", "PaymentRefNum",
-            "Mobile", "Fax", "WebAddr", "GivenName", "FamilyName", "CompanyName", "Title", "MiddleName", "Suffix",
-            "PrimaryPhone", "PrimaryEmailAddr", "BillAddr", "ShipAddr", "ParentRef", "Level", "AcctNum",
-            "TaxIdentifier", "TermRef", "BirthDate", "HiredDate", "EmployeeNumber", "PrimaryAddr", "SSN",
-            "Description", "TxnStatus", "LinkedTxn", "DocNumber", "PrivateNote", "DefaultTaxCodeRef", "Notes",
-            "SalesTermRef", "Line1", "City", "CountrySubDivisionCode", "PostalCode", "Country", "Id"}  # fmt: skip
+OPTIONAL = {
+    "CustomField",
+    "Lat",
+    "Long",
+    "DeliveryInfo",
+    "BillEmail",
+    "CustomerMemo",
+    "PaymentMethodRef",
+    "PaymentRefNum",
+    "Mobile",
+    "Fax",
+    "WebAddr",
+    "GivenName",
+    "FamilyName",
+    "CompanyName",
+    "Title",
+    "MiddleName",
+    "Suffix",
+    "PrimaryPhone",
+    "PrimaryEmailAddr",
+    "BillAddr",
+    "ShipAddr",
+    "ParentRef",
+    "Level",
+    "AcctNum",
+    "TaxIdentifier",
+    "TermRef",
+    "BirthDate",
+    "HiredDate",
+    "EmployeeNumber",
+    "PrimaryAddr",
+    "SSN",
+    "Description",
+    "TxnStatus",
+    "LinkedTxn",
+    "DocNumber",
+    "PrivateNote",
+    "DefaultTaxCodeRef",
+    "Notes",
+    "SalesTermRef",
+    "Line1",
+    "City",
+    "CountrySubDivisionCode",
+    "PostalCode",
+    "Country",
+    "Id",
+}
 
 
 def kind(value: Any) -> str:
@@ -61,7 +102,9 @@ def assert_money_format(text: str) -> None:
         assert value == "0" or re.fullmatch(r"-?\d+\.\d\d", value), f"{key}:{value}"
 
 
-def replay(api: Api, interaction: cassettes.Interaction, body: Any = None, path: str | None = None) -> httpx.Response:
+def replay(
+    api: Api, interaction: cassettes.Interaction, body: Any = None, path: str | None = None
+) -> httpx.Response:
     rel = path or re.sub(r"^/v3/(company/-COMPANY_ID-/)?", "", interaction.path_and_query)
     url = f"{api.server.company_url(api.realm_id)}/{rel}"
     if interaction.method == "GET":
@@ -146,7 +189,9 @@ def test_fault_shapes(us: Api) -> None:
 
 def test_gateway_401_shape(us: Api) -> None:
     rec = cassettes.load("error/401.yml")[0]
-    response = httpx.get(f"{us.server.company_url()}/customer/1", headers={"Authorization": "Bearer " + "x" * 60})
+    response = httpx.get(
+        f"{us.server.company_url()}/customer/1", headers={"Authorization": "Bearer " + "x" * 60}
+    )
     assert response.status_code == 401
     assert set(response.json()) == set(rec.json())
     assert_compatible(rec.json(), response.json())
@@ -157,11 +202,21 @@ def test_batch_shape(us: Api) -> None:
     rec = cassettes.load("batch/basic.yml")[0]
     body = json.loads(rec.request_body)
     body["BatchItemRequest"] = [item for item in body["BatchItemRequest"] if "SalesReceipt" not in item]
-    body["BatchItemRequest"].append({"bId": "bid3", "operation": "update",
-                                     "Customer": {"sparse": True, "Id": "1", "SyncToken": "9", "Notes": "x"}})  # fmt: skip
+    body["BatchItemRequest"].append(
+        {
+            "bId": "bid3",
+            "operation": "update",
+            "Customer": {"sparse": True, "Id": "1", "SyncToken": "9", "Notes": "x"},
+        }
+    )
     body["BatchItemRequest"].append({"bId": "bid4", "Query": "select * from Invoice"})
-    us.create("Invoice", {"Line": [{"Amount": 337.5, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
-                          "CustomerRef": {"value": "6"}})  # fmt: skip
+    us.create(
+        "Invoice",
+        {
+            "Line": [{"Amount": 337.5, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+            "CustomerRef": {"value": "6"},
+        },
+    )
     response = replay(us, rec, body, path="batch")
     assert response.status_code == 200
     recorded = {i["bId"]: i for i in rec.json()["BatchItemResponse"]}
@@ -175,8 +230,13 @@ def test_batch_shape(us: Api) -> None:
 def test_cdc_shape(us: Api) -> None:
     rec = cassettes.load("cdc/basic.yml")[0]
     since = us.ok(us.get("customer/1"))["time"]
-    us.create("Invoice", {"Line": [{"Amount": 10.0, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
-                          "CustomerRef": {"value": "6"}})  # fmt: skip
+    us.create(
+        "Invoice",
+        {
+            "Line": [{"Amount": 10.0, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+            "CustomerRef": {"value": "6"},
+        },
+    )
     response = us.get("cdc", params={"entities": "invoice", "changedSince": since})
     recorded = rec.json()["CDCResponse"][0]["QueryResponse"][0]
     ours = response.json()["CDCResponse"][0]["QueryResponse"][0]

@@ -34,7 +34,9 @@ class Receiver:
         with self.arrived:
             failing = self.fail_next > 0
             self.fail_next -= 1 if failing else 0
-            self.received.append({"body": body, "signature": request.headers.get("intuit-signature"), "failed": failing})
+            self.received.append(
+                {"body": body, "signature": request.headers.get("intuit-signature"), "failed": failing}
+            )
             self.arrived.notify_all()
         return Response(status_code=500 if failing else 200)
 
@@ -51,7 +53,9 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     ready = threading.Event()
@@ -63,8 +67,18 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
 
 
 def _register(emu: RunningEmulator, url: str, fmt: str) -> Api:
-    emu.control("POST", "apps", {"client_id": f"hooks-{fmt}", "client_secret": "s", "redirect_uris": ["http://127.0.0.1/cb"],
-                                 "webhook_url": url, "verifier_token": "verify_me", "webhook_format": fmt})  # fmt: skip
+    emu.control(
+        "POST",
+        "apps",
+        {
+            "client_id": f"hooks-{fmt}",
+            "client_secret": "s",
+            "redirect_uris": ["http://127.0.0.1/cb"],
+            "webhook_url": url,
+            "verifier_token": "verify_me",
+            "webhook_format": fmt,
+        },
+    )
     api = Api.__new__(Api)
     api.server, api.realm_id = emu, REALM_US
     api.token = emu.token(REALM_US, f"hooks-{fmt}")
@@ -95,7 +109,12 @@ def test_legacy_notification(emu: RunningEmulator, receiver: tuple[Receiver, str
     event = json.loads(entry["body"])["eventNotifications"][0]
     assert event["realmId"] == REALM_US
     entity = event["dataChangeEvent"]["entities"][0]
-    assert entity == {"id": created["Id"], "operation": "Create", "name": "Customer", "lastUpdated": entity["lastUpdated"]}
+    assert entity == {
+        "id": created["Id"],
+        "operation": "Create",
+        "name": "Customer",
+        "lastUpdated": entity["lastUpdated"],
+    }
     assert entity["lastUpdated"].endswith("Z")
 
 
@@ -104,9 +123,18 @@ def test_cloudevents_and_retry_ladder(emu: RunningEmulator, receiver: tuple[Rece
     rec.received.clear()
     rec.fail_next = 2
     api = _register(emu, url, "cloudevents")
-    invoice = api.create("Invoice", {"Line": [{"Amount": 1.0, "DetailType": "SalesItemLineDetail",
-                                              "SalesItemLineDetail": {}}], "CustomerRef": {"value": "1"}})  # fmt: skip
-    api.ok(api.post("invoice", {"Id": invoice["Id"], "SyncToken": invoice["SyncToken"]}, params={"operation": "void"}))
+    invoice = api.create(
+        "Invoice",
+        {
+            "Line": [{"Amount": 1.0, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+            "CustomerRef": {"value": "1"},
+        },
+    )
+    api.ok(
+        api.post(
+            "invoice", {"Id": invoice["Id"], "SyncToken": invoice["SyncToken"]}, params={"operation": "void"}
+        )
+    )
     entries = rec.wait_for(4)
     assert [e["failed"] for e in entries[:3]] == [True, True, False]
     first, second = (json.loads(e["body"])[0] for e in entries[2:4])

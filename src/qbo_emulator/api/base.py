@@ -177,7 +177,9 @@ def ref_value(body: JsonObj, key: str) -> str | None:
         return str(val)
     if isinstance(ref, (str, int)) and not isinstance(ref, bool):
         return str(ref)
-    raise fault("2010", "Request has invalid or unsupported property", f"Property Name:{key} must be an object")
+    raise fault(
+        "2010", "Request has invalid or unsupported property", f"Property Name:{key} must be an object"
+    )
 
 
 def resolve_ref(ctx: Ctx, kind: str, ref_id: str, *, allow_inactive: bool = False) -> tuple[str, JsonObj]:
@@ -247,8 +249,11 @@ def merge_update(current: JsonObj, body: JsonObj, sparse: bool, readonly: frozen
 SERVER_FIELDS = frozenset({"domain", "sparse", "Id", "SyncToken", "MetaData", "status"})
 
 
-def commit_update(ctx: Ctx, entity: str, current: JsonObj, updated: JsonObj, operation: str = "Update") -> JsonObj:
+def commit_update(
+    ctx: Ctx, entity: str, current: JsonObj, updated: JsonObj, operation: str = "Update"
+) -> JsonObj:
     """Store an update; SyncToken and LastUpdatedTime move only when something really changed."""
+
     def comparable(obj: JsonObj) -> JsonObj:
         return {k: v for k, v in obj.items() if k not in ("MetaData", "SyncToken", "sparse")}
 
@@ -280,8 +285,12 @@ def as_money(value: Any, field: str) -> Decimal:
     try:
         return wire.money(value)
     except ValueError as exc:
-        raise fault("2010", "Request has invalid or unsupported property",
-                    f"Property Name:{field} must be a number. Supplied value:{value}", field) from exc  # fmt: skip
+        raise fault(
+            "2010",
+            "Request has invalid or unsupported property",
+            f"Property Name:{field} must be a number. Supplied value:{value}",
+            field,
+        ) from exc
 
 
 def as_number(value: Any, field: str) -> int | float:
@@ -290,8 +299,12 @@ def as_number(value: Any, field: str) -> int | float:
             value = float(value)
         return wire.number(value)
     except (TypeError, ValueError) as exc:
-        raise fault("2010", "Request has invalid or unsupported property",
-                    f"Property Name:{field} must be a number. Supplied value:{value}", field) from exc  # fmt: skip
+        raise fault(
+            "2010",
+            "Request has invalid or unsupported property",
+            f"Property Name:{field} must be a number. Supplied value:{value}",
+            field,
+        ) from exc
 
 
 def as_bool(value: Any, field: str) -> bool:
@@ -299,14 +312,22 @@ def as_bool(value: Any, field: str) -> bool:
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    raise fault("2010", "Request has invalid or unsupported property",
-                f"Property Name:{field} must be a boolean. Supplied value:{value}", field)  # fmt: skip
+    raise fault(
+        "2010",
+        "Request has invalid or unsupported property",
+        f"Property Name:{field} must be a boolean. Supplied value:{value}",
+        field,
+    )
 
 
 def require_object(value: Any, field: str) -> JsonObj:
     if not isinstance(value, dict):
-        raise fault("2010", "Request has invalid or unsupported property",
-                    f"Property Name:{field} must be an object", field)  # fmt: skip
+        raise fault(
+            "2010",
+            "Request has invalid or unsupported property",
+            f"Property Name:{field} must be an object",
+            field,
+        )
     return value
 
 

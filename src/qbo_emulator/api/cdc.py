@@ -22,11 +22,19 @@ def run_cdc(ctx: Ctx, params: dict[str, str]) -> dict[str, Any]:
         raise required("changedSince")
     since = wire.parse_datetime(since_raw)
     if since is None:
-        raise fault("2010", "Request has invalid or unsupported property",
-                    f"Property Name:changedSince is not a valid date. Supplied value:{since_raw}", "changedSince")  # fmt: skip
+        raise fault(
+            "2010",
+            "Request has invalid or unsupported property",
+            f"Property Name:changedSince is not a valid date. Supplied value:{since_raw}",
+            "changedSince",
+        )
     if ctx.now() - since > LOOKBACK:
-        raise fault("6000", "A business validation error has occurred while processing your request",
-                    "Business Validation Error: changedSince must be within the last 30 days.", "changedSince")  # fmt: skip
+        raise fault(
+            "6000",
+            "A business validation error has occurred while processing your request",
+            "Business Validation Error: changedSince must be within the last 30 days.",
+            "changedSince",
+        )
     # MetaData carries whole seconds; compare at that precision so a change in the same second as the
     # previous response's "time" is reported (a duplicate is harmless, a miss is not).
     since = since.replace(microsecond=0)
@@ -36,8 +44,12 @@ def run_cdc(ctx: Ctx, params: dict[str, str]) -> dict[str, Any]:
     for raw_name in names:
         entity = lookup.get(raw_name.lower())
         if entity is None:
-            raise fault("2010", "Request has invalid or unsupported property",
-                        f"Property Name:entities value {raw_name} specified is unsupported or invalid", "entities")  # fmt: skip
+            raise fault(
+                "2010",
+                "Request has invalid or unsupported property",
+                f"Property Name:entities value {raw_name} specified is unsupported or invalid",
+                "entities",
+            )
         changed: list[tuple[float, dict[str, Any]]] = []
         if REGISTRY[entity].cdc:
             for row in ctx.realm.table(entity).values():
@@ -47,8 +59,17 @@ def run_cdc(ctx: Ctx, params: dict[str, str]) -> dict[str, Any]:
             for stub in ctx.realm.deleted.get(entity, {}).values():
                 stamp = wire.parse_datetime(stub["LastUpdatedTime"])
                 if stamp is not None and stamp >= since:
-                    changed.append((stamp.timestamp(), {"domain": "QBO", "status": "Deleted", "Id": stub["Id"],
-                                                        "MetaData": {"LastUpdatedTime": stub["LastUpdatedTime"]}}))  # fmt: skip
+                    changed.append(
+                        (
+                            stamp.timestamp(),
+                            {
+                                "domain": "QBO",
+                                "status": "Deleted",
+                                "Id": stub["Id"],
+                                "MetaData": {"LastUpdatedTime": stub["LastUpdatedTime"]},
+                            },
+                        )
+                    )
         changed.sort(key=lambda pair: pair[0])
         rows = [row for _t, row in changed[:budget]]
         budget -= len(rows)

@@ -49,15 +49,21 @@ class NamedList(Handler):
         if not name or not name.strip():
             raise required("Name")
         if ":" in name:
-            raise fault("6000", "A business validation error has occurred while processing your request",
-                        "Business Validation Error: The name cannot contain a colon (:).", "Name")  # fmt: skip
+            raise fault(
+                "6000",
+                "A business validation error has occurred while processing your request",
+                "Business Validation Error: The name cannot contain a colon (:).",
+                "Name",
+            )
         return name.strip()
 
     def _unique(self, ctx: Ctx, name: str, exclude: str | None) -> None:
         wanted = name.casefold()
         for row in ctx.realm.table(self.name).values():
             if row["Id"] != exclude and str(row.get("Name", "")).casefold() == wanted:
-                raise fault("6240", "Duplicate Name Exists Error", "The name supplied already exists. : null", None)
+                raise fault(
+                    "6240", "Duplicate Name Exists Error", "The name supplied already exists. : null", None
+                )
 
     def build(self, ctx: Ctx, body: JsonObj, current: JsonObj | None) -> JsonObj:
         check_properties(self.name, body)
@@ -72,7 +78,9 @@ class NamedList(Handler):
         obj = self.build(ctx, body, None)
         self._unique(ctx, obj["Name"], None)
         full = new_base(ctx, self.name)
-        full.update({k: v for k, v in obj.items() if k not in ("Id", "SyncToken", "MetaData", "domain", "sparse")})
+        full.update(
+            {k: v for k, v in obj.items() if k not in ("Id", "SyncToken", "MetaData", "domain", "sparse")}
+        )
         return commit_create(ctx, self.name, full)
 
     def update(self, ctx: Ctx, body: JsonObj, sparse: bool) -> JsonObj:
@@ -107,7 +115,9 @@ class ItemHandler(NamedList):
             ref = ref_value(obj, key)
             if ref:
                 obj[key] = named_ref(ctx, "Account", ref)
-        if item_type in ("Service", "NonInventory") and not (obj.get("IncomeAccountRef") or obj.get("ExpenseAccountRef")):
+        if item_type in ("Service", "NonInventory") and not (
+            obj.get("IncomeAccountRef") or obj.get("ExpenseAccountRef")
+        ):
             raise required("ExpenseAccountRef or IncomeAccountRef", "")
         if item_type == "Inventory":
             for key in ("IncomeAccountRef", "ExpenseAccountRef", "AssetAccountRef"):
@@ -115,9 +125,13 @@ class ItemHandler(NamedList):
                     raise required(key)
             asset = ctx.realm.get("Account", obj["AssetAccountRef"]["value"]) or {}
             if asset.get("AccountType") != "Other Current Asset":
-                raise fault("6430", "Invalid account type used",
-                            "Invalid account type: You need to select a different type of account for this "
-                            "transaction.", "AssetAccountRef")  # fmt: skip
+                raise fault(
+                    "6430",
+                    "Invalid account type used",
+                    "Invalid account type: You need to select a different type of account for this "
+                    "transaction.",
+                    "AssetAccountRef",
+                )
             if "QtyOnHand" not in obj:
                 raise required("QtyOnHand")
             if not obj.get("InvStartDate"):
@@ -134,14 +148,21 @@ class ItemHandler(NamedList):
 class AccountHandler(NamedList):
     name = "Account"
     path = "account"
-    readonly_fields = frozenset({"FullyQualifiedName", "Classification", "CurrentBalance", "CurrentBalanceWithSubAccounts"})
+    readonly_fields = frozenset(
+        {"FullyQualifiedName", "Classification", "CurrentBalance", "CurrentBalanceWithSubAccounts"}
+    )
 
     def prepare(self, ctx: Ctx, obj: JsonObj, current: JsonObj | None) -> None:
         acct_type = obj.get("AccountType")
         subtype = obj.get("AccountSubType")
         if not acct_type and not subtype:
-            raise fault("6010", "Invalid account type", "Invalid Account.AccountType && Account.SubType : "
-                        "You must select an account type and detail type.", "AccountType")  # fmt: skip
+            raise fault(
+                "6010",
+                "Invalid account type",
+                "Invalid Account.AccountType && Account.SubType : "
+                "You must select an account type and detail type.",
+                "AccountType",
+            )
         if acct_type is None:
             acct_type = next((t for t, s in DEFAULT_SUBTYPE.items() if s == subtype), "Expense")
         if acct_type not in CLASSIFICATION:

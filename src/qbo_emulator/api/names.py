@@ -60,7 +60,9 @@ def apply_active(obj: JsonObj, was_active: bool, keys: tuple[str, ...]) -> None:
 class NameList(Handler):
     active_filtered = True
     creatable = True
-    readonly_fields: ClassVar[frozenset[str]] = frozenset({"Balance", "BalanceWithJobs", "FullyQualifiedName", "Level"})
+    readonly_fields: ClassVar[frozenset[str]] = frozenset(
+        {"Balance", "BalanceWithJobs", "FullyQualifiedName", "Level"}
+    )
 
     def default_order(self) -> tuple[str, Any]:
         return "DisplayName", lambda r: str(r.get("DisplayName", "")).casefold()
@@ -74,8 +76,12 @@ class NameList(Handler):
         display = body.get("DisplayName")
         if isinstance(display, str) and display.strip():
             if ":" in display:
-                raise fault("6000", "A business validation error has occurred while processing your request",
-                            "Business Validation Error: The name cannot contain a colon (:).", "DisplayName")  # fmt: skip
+                raise fault(
+                    "6000",
+                    "A business validation error has occurred while processing your request",
+                    "Business Validation Error: The name cannot contain a colon (:).",
+                    "DisplayName",
+                )
             return display.strip()
         parts = [str(body[p]).strip() for p in NAME_PARTS if isinstance(body.get(p), str) and body[p].strip()]
         if parts:
@@ -83,8 +89,13 @@ class NameList(Handler):
         company = body.get("CompanyName")
         if isinstance(company, str) and company.strip():
             return company.strip()
-        raise fault("6080", "No Name Provided", "Please provide a name: DisplayName, or one of Title, GivenName, "
-                    "MiddleName, FamilyName or Suffix.", "DisplayName")  # fmt: skip
+        raise fault(
+            "6080",
+            "No Name Provided",
+            "Please provide a name: DisplayName, or one of Title, GivenName, "
+            "MiddleName, FamilyName or Suffix.",
+            "DisplayName",
+        )
 
     def build(self, ctx: Ctx, body: JsonObj, current: JsonObj | None) -> JsonObj:
         check_properties(self.name, body)
@@ -105,7 +116,9 @@ class NameList(Handler):
         if name_taken(ctx, obj["DisplayName"]):
             raise duplicate_name()
         full = new_base(ctx, self.name)
-        full.update({k: v for k, v in obj.items() if k not in ("Id", "SyncToken", "MetaData", "domain", "sparse")})
+        full.update(
+            {k: v for k, v in obj.items() if k not in ("Id", "SyncToken", "MetaData", "domain", "sparse")}
+        )
         return commit_create(ctx, self.name, full)
 
     def update(self, ctx: Ctx, body: JsonObj, sparse: bool) -> JsonObj:
@@ -119,8 +132,12 @@ class NameList(Handler):
             merged["DisplayName"] = str(merged.get("DisplayName", "")).removesuffix(DELETED)
         obj = self.build(ctx, merged, current)
         if was_active and obj.get("Active") is False and obj.get("Balance", 0) not in (0, None):
-            raise fault("6220", "Delete List Has Balance Error",
-                        "The item can't be made inactive because it has an open balance.", None)  # fmt: skip
+            raise fault(
+                "6220",
+                "Delete List Has Balance Error",
+                "The item can't be made inactive because it has an open balance.",
+                None,
+            )
         apply_active(obj, was_active, ("DisplayName", "FullyQualifiedName"))
         if name_taken(ctx, obj["DisplayName"], exclude=(self.name, current["Id"])):
             raise duplicate_name()
@@ -145,27 +162,46 @@ class CustomerHandler(NameList):
             obj["Job"] = True
             obj.setdefault("BillWithParent", False)
             obj["Level"] = int(parent.get("Level", 0)) + 1
-            obj["FullyQualifiedName"] = f"{parent.get('FullyQualifiedName', parent['DisplayName'])}:{obj['DisplayName']}"
+            obj["FullyQualifiedName"] = (
+                f"{parent.get('FullyQualifiedName', parent['DisplayName'])}:{obj['DisplayName']}"
+            )
         else:
             obj.pop("Level", None)
             obj["Job"] = False
             obj.setdefault("BillWithParent", False)
             obj["FullyQualifiedName"] = obj["DisplayName"]
         obj["Balance"] = current.get("Balance", Decimal("0.00")) if current else Decimal("0.00")
-        obj["BalanceWithJobs"] = current.get("BalanceWithJobs", Decimal("0.00")) if current else Decimal("0.00")
-        if current and "CurrencyRef" in current and ref_value(obj, "CurrencyRef") not in (
-            None, current["CurrencyRef"].get("value")
-        ):  # fmt: skip
-            raise fault("6000", "A business validation error has occurred while processing your request",
-                        "Business Validation Error: You can't change the currency of a customer.", "CurrencyRef")  # fmt: skip
+        obj["BalanceWithJobs"] = (
+            current.get("BalanceWithJobs", Decimal("0.00")) if current else Decimal("0.00")
+        )
+        if (
+            current
+            and "CurrencyRef" in current
+            and ref_value(obj, "CurrencyRef") not in (None, current["CurrencyRef"].get("value"))
+        ):
+            raise fault(
+                "6000",
+                "A business validation error has occurred while processing your request",
+                "Business Validation Error: You can't change the currency of a customer.",
+                "CurrencyRef",
+            )
         obj["CurrencyRef"] = currency(ctx, obj)
         obj.setdefault("PreferredDeliveryMethod", "Print")
-        for key, kind in (("SalesTermRef", "Term"), ("PaymentMethodRef", None), ("DefaultTaxCodeRef", "TaxCode")):
+        for key, kind in (
+            ("SalesTermRef", "Term"),
+            ("PaymentMethodRef", None),
+            ("DefaultTaxCodeRef", "TaxCode"),
+        ):
             ref = ref_value(obj, key)
             if ref and kind:
                 obj[key] = {"value": ref}
                 resolve_ref(ctx, kind, ref)
-        if ctx.us and "DefaultTaxCodeRef" not in obj and obj.get("Taxable") and "2" in ctx.realm.table("TaxCode"):
+        if (
+            ctx.us
+            and "DefaultTaxCodeRef" not in obj
+            and obj.get("Taxable")
+            and "2" in ctx.realm.table("TaxCode")
+        ):
             # The recorded sandbox assigns its tax group to new taxable customers.
             obj["DefaultTaxCodeRef"] = {"value": "2"}
 

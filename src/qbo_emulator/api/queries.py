@@ -24,4 +24,10 @@ def run_query(ctx: Ctx, text: str) -> dict[str, Any]:
         return {"QueryResponse": {"totalCount": result.total}}
     if not result.rows:
         return {"QueryResponse": {}}
-    return {"QueryResponse": {handler.name: result.rows, "startPosition": parsed.start, "maxResults": len(result.rows)}}
+    return {
+        "QueryResponse": {
+            handler.name: result.rows,
+            "startPosition": parsed.start,
+            "maxResults": len(result.rows),
+        }
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from .. import faults as F
 from .. import wire
 from ..faults import QboFault, fault, unsupported_operation
 from . import base
-from .base import Ctx, REGISTRY, handler_for_path
+from .base import REGISTRY, Ctx, handler_for_path
 from .batch import run_batch
 from .cdc import run_cdc
 from .queries import run_query
@@ -25,19 +26,25 @@ if TYPE_CHECKING:
 JSON_OK = "application/json;charset=utf-8"
 JSON_FAULT = "application/json"
 MAX_REQUESTID = 50
-PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")  # fmt: skip
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 class Reply:
-    def __init__(self, status: int, body: bytes, content_type: str = JSON_OK, headers: dict[str, str] | None = None):
+    def __init__(
+        self, status: int, body: bytes, content_type: str = JSON_OK, headers: dict[str, str] | None = None
+    ):
         self.status = status
         self.body = body
         self.content_type = content_type
         self.headers = headers or {}
 
     def response(self) -> Response:
-        return Response(self.body, status_code=self.status, media_type=self.content_type, headers=self.headers)
+        return Response(
+            self.body, status_code=self.status, media_type=self.content_type, headers=self.headers
+        )
 
 
 def fault_reply(ctx_or_none: Ctx | None, exc: QboFault) -> Reply:
@@ -80,8 +87,14 @@ async def api_endpoint(request: Request) -> Response:
         return reply.response()
     grant = auth.grant
     if grant.realm_id != realm_id or emu.store.realm(realm_id) is None:
-        reply = gateway_reply(emu, 403, "3100", "ApplicationAuthorizationFailed",
-                              f"The app is not authorized to access company {realm_id}.", "SERVICE")  # fmt: skip
+        reply = gateway_reply(
+            emu,
+            403,
+            "3100",
+            "ApplicationAuthorizationFailed",
+            f"The app is not authorized to access company {realm_id}.",
+            "SERVICE",
+        )
         emu.stats.request(realm_id, endpoint, 403)
         return reply.response()
     allowed, level = emu.limiter.enter(realm_id, grant.client_id)
@@ -112,7 +125,9 @@ async def _handle(emu: Emulator, request: Request, realm_id: str, rest: str, cli
         elif rule.kind == "http_500":
             return fault_reply(ctx, F.system_error(500))
         elif rule.kind == "http_503":
-            return Reply(503, b'{"fault":{"error":[{"message":"Service Unavailable","code":"503"}]}}', JSON_FAULT)
+            return Reply(
+                503, b'{"fault":{"error":[{"message":"Service Unavailable","code":"503"}]}}', JSON_FAULT
+            )
         elif rule.kind == "throttle":
             return throttle_reply(emu)
     is_batch = rest.strip("/").lower() == "batch"
@@ -127,8 +142,15 @@ async def _handle(emu: Emulator, request: Request, realm_id: str, rest: str, cli
     if request.method == "POST" and request_id:
         limit = 36 if is_batch else MAX_REQUESTID
         if len(request_id) > limit:
-            return fault_reply(ctx, fault("2130", "Invalid Request Id Format",
-                                          f"RequestId must be at most {limit} characters.", "requestid"))  # fmt: skip
+            return fault_reply(
+                ctx,
+                fault(
+                    "2130",
+                    "Invalid Request Id Format",
+                    f"RequestId must be at most {limit} characters.",
+                    "requestid",
+                ),
+            )
         with emu.store.lock:
             cached = realm.requestids.get(request_id)
         if cached is not None:
@@ -137,8 +159,16 @@ async def _handle(emu: Emulator, request: Request, realm_id: str, rest: str, cli
             return _maybe_drop(request, rule, reply)
     with emu.store.lock:
         try:
-            reply = _dispatch(emu, ctx, request.method, rest, dict(request.query_params), raw,
-                              request.headers.get("content-type", ""), client_id)  # fmt: skip
+            reply = _dispatch(
+                emu,
+                ctx,
+                request.method,
+                rest,
+                dict(request.query_params),
+                raw,
+                request.headers.get("content-type", ""),
+                client_id,
+            )
         except QboFault as exc:
             reply = fault_reply(ctx, exc)
         if request.method == "POST" and request_id and reply.status < 500:
@@ -155,17 +185,26 @@ def _maybe_drop(request: Request, rule: F.FaultRule | None, reply: Reply) -> Rep
 
 def parse_body(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
-        raise fault("2010", "Request has invalid or unsupported property",
-                    "Property Name:No content to map due to end-of-input specified is unsupported or invalid")  # fmt: skip
+        raise fault(
+            "2010",
+            "Request has invalid or unsupported property",
+            "Property Name:No content to map due to end-of-input specified is unsupported or invalid",
+        )
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise fault("2010", "Request has invalid or unsupported property",
-                    f"Property Name:Unexpected character: {str(exc)[:120]} specified is unsupported or invalid") from exc  # fmt: skip
+        raise fault(
+            "2010",
+            "Request has invalid or unsupported property",
+            f"Property Name:Unexpected character: {str(exc)[:120]} specified is unsupported or invalid",
+        ) from exc
     if not isinstance(data, dict):
-        raise fault("2010", "Request has invalid or unsupported property",
-                    "Property Name:Cannot deserialize instance of the entity out of a non-object token "
-                    "specified is unsupported or invalid")  # fmt: skip
+        raise fault(
+            "2010",
+            "Request has invalid or unsupported property",
+            "Property Name:Cannot deserialize instance of the entity out of a non-object token "
+            "specified is unsupported or invalid",
+        )
     return wire.normalise_numbers(data)
 
 
@@ -173,8 +212,16 @@ def _entity_reply(ctx: Ctx, name: str, obj: dict[str, Any]) -> Reply:
     return Reply(200, wire.dumps(ctx.envelope({name: obj})))
 
 
-def _dispatch(emu: Emulator, ctx: Ctx, method: str, rest: str, params: dict[str, str], raw: bytes,
-              content_type: str, client_id: str) -> Reply:  # fmt: skip
+def _dispatch(
+    emu: Emulator,
+    ctx: Ctx,
+    method: str,
+    rest: str,
+    params: dict[str, str],
+    raw: bytes,
+    content_type: str,
+    client_id: str,
+) -> Reply:
     parts = [p for p in rest.split("/") if p]
     rel = f"/v3/company/{ctx.realm.realm_id}/{rest}"
     full = f"https://sandbox-quickbooks.api.intuit.com{rel}"
@@ -187,10 +234,8 @@ def _dispatch(emu: Emulator, ctx: Ctx, method: str, rest: str, params: dict[str,
         else:
             text = raw.decode("utf-8", "replace") if raw else params.get("query", "")
             if "json" in content_type and text.lstrip().startswith("{"):
-                try:
+                with contextlib.suppress(ValueError, AttributeError):
                     text = str(json.loads(text).get("query", text))
-                except (ValueError, AttributeError):
-                    pass
         return Reply(200, wire.dumps(ctx.envelope(run_query(ctx, text))))
     if head == "batch" and len(parts) == 1 and method == "POST":
         return Reply(200, wire.dumps(ctx.envelope(run_batch(emu, ctx, parse_body(raw)))))
@@ -204,7 +249,11 @@ def _dispatch(emu: Emulator, ctx: Ctx, method: str, rest: str, params: dict[str,
     if method == "GET":
         if len(parts) == 1 and handler.name == "Preferences":
             return _entity_reply(ctx, handler.name, handler.read(ctx, "1"))
-        if len(parts) == 3 and parts[2].lower() == "pdf" and handler.name in ("Invoice", "CreditMemo", "Payment"):
+        if (
+            len(parts) == 3
+            and parts[2].lower() == "pdf"
+            and handler.name in ("Invoice", "CreditMemo", "Payment")
+        ):
             handler.read(ctx, _checked_id(parts[1]))
             return Reply(200, PDF_BYTES, "application/pdf")
         if len(parts) != 2:
@@ -230,8 +279,9 @@ def perform(ctx: Ctx, handler: base.Handler, operation: str, include: str, body:
     return _entity_reply(ctx, handler.name, result)
 
 
-def apply_operation(ctx: Ctx, handler: base.Handler, operation: str, include: str, body: dict[str, Any],
-                    options: str = "") -> dict[str, Any]:  # fmt: skip
+def apply_operation(
+    ctx: Ctx, handler: base.Handler, operation: str, include: str, body: dict[str, Any], options: str = ""
+) -> dict[str, Any]:
     op = operation.lower()
     if op == "delete":
         if not handler.deletable:

@@ -55,7 +55,9 @@ def create_tax_code(ctx: Ctx, body: JsonObj) -> JsonObj:
             raise required("TaxRateDetails.TaxRateName")
         applicable = detail.get("TaxApplicableOn", "Sales")
         if applicable not in ("Sales", "Purchase", "Adjustment", "Other"):
-            raise fault("2170", "Invalid Enumeration", f"Invalid Enumeration : {applicable}", "TaxApplicableOn")
+            raise fault(
+                "2170", "Invalid Enumeration", f"Invalid Enumeration : {applicable}", "TaxApplicableOn"
+            )
         if detail.get("TaxRateId"):
             rate_id = str(detail["TaxRateId"])
             _t, rate = resolve_ref(ctx, "TaxRate", rate_id)
@@ -65,26 +67,64 @@ def create_tax_code(ctx: Ctx, body: JsonObj) -> JsonObj:
                 raise required("TaxRateName")
             agency = str(detail.get("TaxAgencyId", ""))
             if ctx.realm.get("TaxAgency", agency) is None:
-                raise fault("2500", "Invalid Reference Id", f"Invalid Reference Id : TaxAgency element id {agency} not found")
+                raise fault(
+                    "2500",
+                    "Invalid Reference Id",
+                    f"Invalid Reference Id : TaxAgency element id {agency} not found",
+                )
             try:
                 value = wire.number(float(detail.get("RateValue", 0)))
             except (TypeError, ValueError) as exc:
                 raise required("RateValue") from exc
             rate = new_base(ctx, "TaxRate")
-            rate.update({"Name": rate_name, "Description": rate_name, "Active": True, "RateValue": value,
-                         "AgencyRef": {"value": agency}, "SpecialTaxType": "NONE", "DisplayType": "ReadOnly"})  # fmt: skip
+            rate.update(
+                {
+                    "Name": rate_name,
+                    "Description": rate_name,
+                    "Active": True,
+                    "RateValue": value,
+                    "AgencyRef": {"value": agency},
+                    "SpecialTaxType": "NONE",
+                    "DisplayType": "ReadOnly",
+                }
+            )
             commit_create(ctx, "TaxRate", rate)
             rate_id = rate["Id"]
         (purchase if applicable == "Purchase" else sales).append(rate_id)
-        out_details.append({"TaxRateName": rate["Name"], "TaxRateId": rate_id, "RateValue": rate["RateValue"],
-                            "TaxAgencyId": rate["AgencyRef"]["value"], "TaxApplicableOn": applicable})  # fmt: skip
+        out_details.append(
+            {
+                "TaxRateName": rate["Name"],
+                "TaxRateId": rate_id,
+                "RateValue": rate["RateValue"],
+                "TaxAgencyId": rate["AgencyRef"]["value"],
+                "TaxApplicableOn": applicable,
+            }
+        )
     code = new_base(ctx, "TaxCode")
 
     def rate_list(ids: list[str]) -> JsonObj:
-        return {"TaxRateDetail": [{"TaxRateRef": {"value": i, "name": ctx.realm.table("TaxRate")[i]["Name"]},
-                                   "TaxTypeApplicable": "TaxOnAmount", "TaxOrder": 0} for i in ids]}  # fmt: skip
+        return {
+            "TaxRateDetail": [
+                {
+                    "TaxRateRef": {"value": i, "name": ctx.realm.table("TaxRate")[i]["Name"]},
+                    "TaxTypeApplicable": "TaxOnAmount",
+                    "TaxOrder": 0,
+                }
+                for i in ids
+            ]
+        }
 
-    code.update({"Name": name, "Description": name, "Active": True, "Hidden": False, "Taxable": True,
-                 "TaxGroup": True, "SalesTaxRateList": rate_list(sales), "PurchaseTaxRateList": rate_list(purchase)})  # fmt: skip
+    code.update(
+        {
+            "Name": name,
+            "Description": name,
+            "Active": True,
+            "Hidden": False,
+            "Taxable": True,
+            "TaxGroup": True,
+            "SalesTaxRateList": rate_list(sales),
+            "PurchaseTaxRateList": rate_list(purchase),
+        }
+    )
     commit_create(ctx, "TaxCode", code)
     return {"TaxCode": name, "TaxCodeId": code["Id"], "TaxRateDetails": out_details}

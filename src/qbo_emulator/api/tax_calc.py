@@ -66,7 +66,9 @@ def _supplied(body: JsonObj) -> JsonObj:
     return require_object(raw, "TxnTaxDetail") if raw is not None else {}
 
 
-def compute_tax(ctx: Ctx, lines: list[JsonObj], body: JsonObj, customer: JsonObj | None, side: str) -> TaxResult:
+def compute_tax(
+    ctx: Ctx, lines: list[JsonObj], body: JsonObj, customer: JsonObj | None, side: str
+) -> TaxResult:
     return _us_tax(ctx, lines, body, customer) if ctx.us else _global_tax(ctx, lines, body, side)
 
 
@@ -81,9 +83,12 @@ def _us_tax(ctx: Ctx, lines: list[JsonObj], body: JsonObj, customer: JsonObj | N
         total = as_money(override, "TotalTax") if override is not None else ZERO
         return TaxResult({"TotalTax": total}, total)
     if code_id in ("TAX", "NON"):
-        raise fault("6000", "A business validation error has occurred while processing your request",
-                    "Business Validation Error: TxnTaxCodeRef must be a sales tax rate or group, not TAX or NON.",
-                    "TxnTaxCodeRef")  # fmt: skip
+        raise fault(
+            "6000",
+            "A business validation error has occurred while processing your request",
+            "Business Validation Error: TxnTaxCodeRef must be a sales tax rate or group, not TAX or NON.",
+            "TxnTaxCodeRef",
+        )
     resolve_ref(ctx, "TaxCode", code_id)
     rates = _rates(ctx, code_id, "sales")
     computed = [(rid, pct, wire.money(base * pct / 100)) for rid, pct in rates]
@@ -94,8 +99,11 @@ def _us_tax(ctx: Ctx, lines: list[JsonObj], body: JsonObj, customer: JsonObj | N
         scaled: list[tuple[str, Decimal, Decimal]] = []
         running = ZERO
         for n, (rid, pct, amt) in enumerate(computed):
-            share = wanted - running if n == len(computed) - 1 else (
-                wire.money(wanted * amt / total) if total else ZERO)  # fmt: skip
+            share = (
+                wanted - running
+                if n == len(computed) - 1
+                else (wire.money(wanted * amt / total) if total else ZERO)
+            )
             running += share
             scaled.append((rid, pct, share))
         computed, total = scaled, wanted
@@ -114,15 +122,29 @@ def _global_tax(ctx: Ctx, lines: list[JsonObj], body: JsonObj, side: str) -> Tax
     gross_total = sum((ln["Amount"] for ln in lines), ZERO)
     if mode == "NotApplicable":
         if supplied.get("TaxLine") or supplied.get("TotalTax"):
-            raise fault("6170", "TxnTaxDetail not allowed",
-                        "TxnTaxDetail is not allowed when GlobalTaxCalculation is NotApplicable.", "TxnTaxDetail")  # fmt: skip
+            raise fault(
+                "6170",
+                "TxnTaxDetail not allowed",
+                "TxnTaxDetail is not allowed when GlobalTaxCalculation is NotApplicable.",
+                "TxnTaxDetail",
+            )
         return TaxResult({"TotalTax": ZERO}, ZERO, False, gross_total, mode)
     per_rate: dict[str, list[Decimal]] = {}
     percents: dict[str, Decimal] = {}
     inclusive = mode == "TaxInclusive"
     for line in lines:
-        detail_key = next((k for k in ("SalesItemLineDetail", "AccountBasedExpenseLineDetail",
-                                       "ItemBasedExpenseLineDetail") if k in line), None)  # fmt: skip
+        detail_key = next(
+            (
+                k
+                for k in (
+                    "SalesItemLineDetail",
+                    "AccountBasedExpenseLineDetail",
+                    "ItemBasedExpenseLineDetail",
+                )
+                if k in line
+            ),
+            None,
+        )
         if detail_key is None:
             continue
         code_id = ref_value(line[detail_key], "TaxCodeRef")
@@ -153,7 +175,11 @@ def _global_tax(ctx: Ctx, lines: list[JsonObj], body: JsonObj, side: str) -> Tax
             drift = total - sum((t["Amount"] for t in tax_lines), ZERO)
             tax_lines[-1]["Amount"] = wire.money(tax_lines[-1]["Amount"] + drift)
     override = supplied.get("TaxLine")
-    if isinstance(override, list) and override and all(isinstance(t, dict) and "Amount" in t for t in override):
+    if (
+        isinstance(override, list)
+        and override
+        and all(isinstance(t, dict) and "Amount" in t for t in override)
+    ):
         tax_lines = _override_lines(ctx, override)
         total = sum((t["Amount"] for t in tax_lines), ZERO)
     detail: dict[str, Any] = {"TotalTax": wire.money(total)}
@@ -169,9 +195,14 @@ def _override_lines(ctx: Ctx, supplied: list[JsonObj]) -> list[JsonObj]:
         rate_id = ref_value(detail, "TaxRateRef")
         if rate_id:
             resolve_ref(ctx, "TaxRate", rate_id)
-        line = {"Amount": as_money(raw["Amount"], "Amount"), "DetailType": "TaxLineDetail",
-                "TaxLineDetail": dict(detail)}  # fmt: skip
+        line: JsonObj = {
+            "Amount": as_money(raw["Amount"], "Amount"),
+            "DetailType": "TaxLineDetail",
+            "TaxLineDetail": dict(detail),
+        }
         if "NetAmountTaxable" in detail:
-            line["TaxLineDetail"]["NetAmountTaxable"] = as_money(detail["NetAmountTaxable"], "NetAmountTaxable")
+            line["TaxLineDetail"]["NetAmountTaxable"] = as_money(
+                detail["NetAmountTaxable"], "NetAmountTaxable"
+            )
         out.append(line)
     return out

@@ -36,8 +36,16 @@ from .base import (
 from .tax_calc import compute_tax
 
 ZERO = Decimal("0.00")
-EXCHANGE_RATES = {("GBP", "USD"): 1.27, ("EUR", "USD"): 1.09, ("CAD", "USD"): 0.73, ("USD", "GBP"): 0.79,
-                  ("EUR", "GBP"): 0.86, ("CAD", "GBP"): 0.58, ("AUD", "USD"): 0.66, ("AUD", "GBP"): 0.52}  # fmt: skip
+EXCHANGE_RATES = {
+    ("GBP", "USD"): 1.27,
+    ("EUR", "USD"): 1.09,
+    ("CAD", "USD"): 0.73,
+    ("USD", "GBP"): 0.79,
+    ("EUR", "GBP"): 0.86,
+    ("CAD", "GBP"): 0.58,
+    ("AUD", "USD"): 0.66,
+    ("AUD", "GBP"): 0.52,
+}
 SERVER_KEYS = ("domain", "sparse", "Id", "SyncToken", "MetaData")
 
 
@@ -46,7 +54,12 @@ def _lines(body: JsonObj) -> list[JsonObj]:
     if lines is None or lines == []:
         raise required("Line")
     if not isinstance(lines, list):
-        raise fault("2010", "Request has invalid or unsupported property", "Property Name:Line must be an array", "Line")
+        raise fault(
+            "2010",
+            "Request has invalid or unsupported property",
+            "Property Name:Line must be an array",
+            "Line",
+        )
     for line in lines:
         require_object(line, "Line")
     return lines
@@ -59,8 +72,12 @@ def _txn_date(ctx: Ctx, body: JsonObj, key: str = "TxnDate") -> str:
     try:
         return date.fromisoformat(str(raw)[:10]).isoformat()
     except ValueError as exc:
-        raise fault("2010", "Request has invalid or unsupported property",
-                    f"Property Name:{key} is not a valid date. Supplied value:{raw}", key) from exc  # fmt: skip
+        raise fault(
+            "2010",
+            "Request has invalid or unsupported property",
+            f"Property Name:{key} is not a valid date. Supplied value:{raw}",
+            key,
+        ) from exc
 
 
 def _due_date(ctx: Ctx, txn_date: str, term_id: str | None) -> str:
@@ -76,8 +93,10 @@ def _exchange(ctx: Ctx, body: JsonObj, cur: JsonObj, out: JsonObj) -> None:
             out["ExchangeRate"] = 1
         return
     rate = body.get("ExchangeRate")
-    out["ExchangeRate"] = as_number(rate, "ExchangeRate") if rate is not None else EXCHANGE_RATES.get(
-        (cur["value"], ctx.home_currency), 1
+    out["ExchangeRate"] = (
+        as_number(rate, "ExchangeRate")
+        if rate is not None
+        else EXCHANGE_RATES.get((cur["value"], ctx.home_currency), 1)
     )
 
 
@@ -87,16 +106,23 @@ def _tax_code_check(ctx: Ctx, detail: JsonObj, element: str) -> str | None:
     if ctx.us:
         code = code or "NON"
         if code not in ("TAX", "NON"):
-            raise fault("6100", "Invalid Line TaxCode",
-                        f"Invalid line TaxCode: {code}. For US companies the line tax code must be TAX or NON.",
-                        element)  # fmt: skip
+            raise fault(
+                "6100",
+                "Invalid Line TaxCode",
+                f"Invalid line TaxCode: {code}. For US companies the line tax code must be TAX or NON.",
+                element,
+            )
         detail["TaxCodeRef"] = {"value": code}
         return code
     if not code:
         wording = "GST/HST" if ctx.realm.country == "CA" else "VAT"
-        raise fault("6000", "A business validation error has occurred while processing your request",
-                    f"Business Validation Error: Make sure all your transactions have a {wording} rate before you save.",
-                    "")  # fmt: skip
+        raise fault(
+            "6000",
+            "A business validation error has occurred while processing your request",
+            "Business Validation Error: Make sure all your transactions have a "
+            f"{wording} rate before you save.",
+            "",
+        )
     resolve_ref(ctx, "TaxCode", code)
     detail["TaxCodeRef"] = {"value": code}
     return code
@@ -114,9 +140,13 @@ def _qty_price_amount(detail: JsonObj, line: JsonObj) -> Decimal:
         if qty is not None and price is not None:
             expected = (Decimal(str(qty)) * Decimal(str(price))).quantize(Decimal("0.01"), ROUND_HALF_UP)
             if expected != amount:
-                raise fault("6070", "Amount calculation incorrect",
-                            f"Amount calculation incorrect : Amount is not equal to UnitPrice * Qty. "
-                            f"Supplied value:{wire.number(float(amount))}", "")  # fmt: skip
+                raise fault(
+                    "6070",
+                    "Amount calculation incorrect",
+                    f"Amount calculation incorrect : Amount is not equal to UnitPrice * Qty. "
+                    f"Supplied value:{wire.number(float(amount))}",
+                    "",
+                )
         return amount
     if qty is not None and price is not None:
         return (Decimal(str(qty)) * Decimal(str(price))).quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -176,22 +206,35 @@ def _doc_number(ctx: Ctx, entity: str, body: JsonObj, exclude: str | None) -> st
     if doc is not None and not isinstance(doc, str):
         doc = str(doc)
     if doc and len(doc) > 21:
-        raise fault("2050", "Invalid String Length", "String length exceeds the maximum for DocNumber (21)", "DocNumber")
+        raise fault(
+            "2050",
+            "Invalid String Length",
+            "String length exceeds the maximum for DocNumber (21)",
+            "DocNumber",
+        )
     if ctx.custom_txn_numbers:
         if doc:
             for row in ctx.realm.table(entity).values():
                 if row.get("DocNumber") == doc and row["Id"] != exclude:
-                    raise fault("6140", "Duplicate Doc Num",
-                                f"Duplicate Document Number Error : You must specify a different number. This "
-                                f"number has already been used. DocNumber={doc} is assigned to TxnType={entity} "
-                                f"with TxnId={row['Id']}", "")  # fmt: skip
+                    raise fault(
+                        "6140",
+                        "Duplicate Doc Num",
+                        f"Duplicate Document Number Error : You must specify a different number. This "
+                        f"number has already been used. DocNumber={doc} is assigned to TxnType={entity} "
+                        f"with TxnId={row['Id']}",
+                        "",
+                    )
         return doc
     if doc:
         return doc
-    return str(ctx.realm.bump_counter(f"doc:{'Sales' if entity in ('Invoice', 'CreditMemo') else entity}", 1001))
+    return str(
+        ctx.realm.bump_counter(f"doc:{'Sales' if entity in ('Invoice', 'CreditMemo') else entity}", 1001)
+    )
 
 
-def _applied(ctx: Ctx, payment_entity: str, target_type: str, target_id: str, skip: str | None = None) -> Decimal:
+def _applied(
+    ctx: Ctx, payment_entity: str, target_type: str, target_id: str, skip: str | None = None
+) -> Decimal:
     total = ZERO
     for pay in ctx.realm.table(payment_entity).values():
         if pay["Id"] == skip:
@@ -211,15 +254,35 @@ def refresh_party_balance(ctx: Ctx, party: str, party_id: str | None) -> None:
     if row is None:
         return
     if party == "Customer":
-        owed = sum((i.get("Balance", ZERO) for i in ctx.realm.table("Invoice").values()
-                    if i.get("CustomerRef", {}).get("value") == party_id), ZERO)  # fmt: skip
-        credit = sum((c.get("Balance", ZERO) for c in ctx.realm.table("CreditMemo").values()
-                      if c.get("CustomerRef", {}).get("value") == party_id), ZERO)  # fmt: skip
+        owed = sum(
+            (
+                i.get("Balance", ZERO)
+                for i in ctx.realm.table("Invoice").values()
+                if i.get("CustomerRef", {}).get("value") == party_id
+            ),
+            ZERO,
+        )
+        credit = sum(
+            (
+                c.get("Balance", ZERO)
+                for c in ctx.realm.table("CreditMemo").values()
+                if c.get("CustomerRef", {}).get("value") == party_id
+            ),
+            ZERO,
+        )
         balance = wire.money(owed - credit)
-        keys = ("Balance", "BalanceWithJobs")
+        keys: tuple[str, ...] = ("Balance", "BalanceWithJobs")
     else:
-        balance = wire.money(sum((b.get("Balance", ZERO) for b in ctx.realm.table("Bill").values()
-                                  if b.get("VendorRef", {}).get("value") == party_id), ZERO))  # fmt: skip
+        balance = wire.money(
+            sum(
+                (
+                    b.get("Balance", ZERO)
+                    for b in ctx.realm.table("Bill").values()
+                    if b.get("VendorRef", {}).get("value") == party_id
+                ),
+                ZERO,
+            )
+        )
         keys = ("Balance",)
     if all(row.get(k) == balance for k in keys):
         return
@@ -297,20 +360,31 @@ class SalesDocument(Transaction):
         _t, customer = resolve_ref(ctx, "Customer", cust_id)
         items, discounts = _sales_lines(ctx, body)
         cur = currency(ctx, body if "CurrencyRef" in body else {"CurrencyRef": customer.get("CurrencyRef")})
-        obj: JsonObj = {k: v for k, v in body.items() if k not in ("Line", "TotalAmt", "Balance", "HomeTotalAmt",
-                                                                   "HomeBalance", "TxnTaxDetail", "LinkedTxn")}  # fmt: skip
+        obj: JsonObj = {
+            k: v
+            for k, v in body.items()
+            if k
+            not in ("Line", "TotalAmt", "Balance", "HomeTotalAmt", "HomeBalance", "TxnTaxDetail", "LinkedTxn")
+        }
         obj["CustomerRef"] = {"value": cust_id, "name": display_of(customer)}
         obj["TxnDate"] = _txn_date(ctx, body)
         obj["CurrencyRef"] = cur
         _exchange(ctx, body, cur, obj)
-        doc = _doc_number(ctx, self.name, body, current["Id"] if current else None) if (
-            current is None or "DocNumber" in body or ctx.custom_txn_numbers
-        ) else (current or {}).get("DocNumber")  # fmt: skip
+        doc = (
+            _doc_number(ctx, self.name, body, current["Id"] if current else None)
+            if (current is None or "DocNumber" in body or ctx.custom_txn_numbers)
+            else (current or {}).get("DocNumber")
+        )
         if doc is not None:
             obj["DocNumber"] = doc
         else:
             obj.pop("DocNumber", None)
-        if current is not None and "DocNumber" not in body and current.get("DocNumber") and not ctx.custom_txn_numbers:
+        if (
+            current is not None
+            and "DocNumber" not in body
+            and current.get("DocNumber")
+            and not ctx.custom_txn_numbers
+        ):
             obj["DocNumber"] = current["DocNumber"]
         for addr in ("BillAddr", "ShipAddr"):
             if addr not in body and customer.get(addr):
@@ -338,8 +412,12 @@ class SalesDocument(Transaction):
         else:
             total = wire.money(subtotal - discount_total + tax.total)
         if total < 0:
-            raise fault("6000", "A business validation error has occurred while processing your request",
-                        "Business Validation Error: You must set a transaction amount that is zero or more.", "")  # fmt: skip
+            raise fault(
+                "6000",
+                "A business validation error has occurred while processing your request",
+                "Business Validation Error: You must set a transaction amount that is zero or more.",
+                "",
+            )
         obj["TotalAmt"] = total
         if not ctx.us:
             obj["GlobalTaxCalculation"] = tax.mode
@@ -362,11 +440,18 @@ class InvoiceHandler(SalesDocument):
     voidable = True
 
     def extra_defaults(self, ctx: Ctx, obj: JsonObj) -> None:
-        for flag in ("AllowIPNPayment", "AllowOnlinePayment", "AllowOnlineCreditCardPayment", "AllowOnlineACHPayment"):
+        for flag in (
+            "AllowIPNPayment",
+            "AllowOnlinePayment",
+            "AllowOnlineCreditCardPayment",
+            "AllowOnlineACHPayment",
+        ):
             obj.setdefault(flag, False)
         customer = ctx.realm.get("Customer", obj["CustomerRef"]["value"]) or {}
-        term_id = ref_value(obj, "SalesTermRef") or ref_value(customer, "SalesTermRef") or ref_value(
-            ctx.prefs.get("SalesFormsPrefs", {}), "DefaultTerms"
+        term_id = (
+            ref_value(obj, "SalesTermRef")
+            or ref_value(customer, "SalesTermRef")
+            or ref_value(ctx.prefs.get("SalesFormsPrefs", {}), "DefaultTerms")
         )
         if ref_value(obj, "SalesTermRef"):
             obj["SalesTermRef"] = named_ref(ctx, "Term", str(term_id))
@@ -377,8 +462,12 @@ class InvoiceHandler(SalesDocument):
         paid = _applied(ctx, "Payment", "Invoice", obj.get("Id", "")) if obj.get("Id") else ZERO
         obj["Balance"] = wire.money(obj["TotalAmt"] - paid)
         if obj["Balance"] < 0:
-            raise fault("6000", "A business validation error has occurred while processing your request",
-                        "Business Validation Error: The invoice total can't be less than the payments applied.", "")  # fmt: skip
+            raise fault(
+                "6000",
+                "A business validation error has occurred while processing your request",
+                "Business Validation Error: The invoice total can't be less than the payments applied.",
+                "",
+            )
 
     def update(self, ctx: Ctx, body: JsonObj, sparse: bool) -> JsonObj:
         body = dict(body)
@@ -426,15 +515,22 @@ class CreditMemoHandler(SalesDocument):
 def unlink_payments(ctx: Ctx, payment_entity: str, target_type: str, target_id: str) -> None:
     """A deleted or voided document drops out of the payments applied to it (they become unapplied)."""
     for pay in list(ctx.realm.table(payment_entity).values()):
-        kept = [ln for ln in pay.get("Line", [])
-                if not any(lk.get("TxnId") == target_id and lk.get("TxnType") == target_type
-                           for lk in ln.get("LinkedTxn", []))]  # fmt: skip
+        kept = [
+            ln
+            for ln in pay.get("Line", [])
+            if not any(
+                lk.get("TxnId") == target_id and lk.get("TxnType") == target_type
+                for lk in ln.get("LinkedTxn", [])
+            )
+        ]
         if len(kept) == len(pay.get("Line", [])):
             continue
         updated = copy.deepcopy(pay)
         updated["Line"] = kept
         if payment_entity == "Payment":
-            updated["UnappliedAmt"] = wire.money(updated["TotalAmt"] - sum((ln["Amount"] for ln in kept), ZERO))
+            updated["UnappliedAmt"] = wire.money(
+                updated["TotalAmt"] - sum((ln["Amount"] for ln in kept), ZERO)
+            )
         touch(ctx, payment_entity, updated)
 
 
@@ -478,24 +574,36 @@ class BillHandler(Transaction):
             line[kind] = detail
             lines.append(line)
         _number_lines(lines)
-        obj: JsonObj = {k: v for k, v in body.items() if k not in ("Line", "TotalAmt", "Balance", "TxnTaxDetail",
-                                                                   "LinkedTxn", "HomeBalance")}  # fmt: skip
+        obj: JsonObj = {
+            k: v
+            for k, v in body.items()
+            if k not in ("Line", "TotalAmt", "Balance", "TxnTaxDetail", "LinkedTxn", "HomeBalance")
+        }
         obj["VendorRef"] = {"value": vendor_id, "name": display_of(vendor)}
         obj["TxnDate"] = _txn_date(ctx, body)
         cur = currency(ctx, body if "CurrencyRef" in body else {"CurrencyRef": vendor.get("CurrencyRef")})
         obj["CurrencyRef"] = cur
         _exchange(ctx, body, cur, obj)
         ap = ref_value(body, "APAccountRef") or next(
-            (a["Id"] for a in ctx.realm.table("Account").values() if a.get("AccountType") == "Accounts Payable"), None
+            (
+                a["Id"]
+                for a in ctx.realm.table("Account").values()
+                if a.get("AccountType") == "Accounts Payable"
+            ),
+            None,
         )
         if ap:
             obj["APAccountRef"] = named_ref(ctx, "Account", ap)
-        term_id = ref_value(body, "SalesTermRef") or ref_value(vendor, "TermRef") or ref_value(
-            ctx.prefs.get("VendorAndPurchasesPrefs", {}), "DefaultTerms"
+        term_id = (
+            ref_value(body, "SalesTermRef")
+            or ref_value(vendor, "TermRef")
+            or ref_value(ctx.prefs.get("VendorAndPurchasesPrefs", {}), "DefaultTerms")
         )
         if ref_value(body, "SalesTermRef"):
             obj["SalesTermRef"] = {"value": term_id}
-        obj["DueDate"] = _txn_date(ctx, body, "DueDate") if "DueDate" in body else _due_date(ctx, obj["TxnDate"], term_id)
+        obj["DueDate"] = (
+            _txn_date(ctx, body, "DueDate") if "DueDate" in body else _due_date(ctx, obj["TxnDate"], term_id)
+        )
         if "DocNumber" in body and body["DocNumber"] is not None:
             obj["DocNumber"] = str(body["DocNumber"])
         tax = compute_tax(ctx, lines, body, None, side="purchase")
@@ -531,7 +639,12 @@ class JournalEntryHandler(Transaction):
         for raw in _lines(body):
             line = copy.deepcopy(raw)
             if line.get("DetailType") not in (None, "JournalEntryLineDetail", "DescriptionOnly"):
-                raise fault("2170", "Invalid Enumeration", f"Invalid Enumeration : {line.get('DetailType')}", "DetailType")
+                raise fault(
+                    "2170",
+                    "Invalid Enumeration",
+                    f"Invalid Enumeration : {line.get('DetailType')}",
+                    "DetailType",
+                )
             line["DetailType"] = line.get("DetailType") or "JournalEntryLineDetail"
             if line["DetailType"] == "DescriptionOnly":
                 lines.append(line)
@@ -539,7 +652,12 @@ class JournalEntryHandler(Transaction):
             detail = require_object(line.get("JournalEntryLineDetail"), "JournalEntryLineDetail")
             posting = detail.get("PostingType")
             if posting is None:
-                raise fault("2260", "MissingPostingType", "PostingType is required on every journal entry line.", "PostingType")
+                raise fault(
+                    "2260",
+                    "MissingPostingType",
+                    "PostingType is required on every journal entry line.",
+                    "PostingType",
+                )
             if posting not in ("Debit", "Credit"):
                 raise fault("2170", "Invalid Enumeration", f"Invalid Enumeration : {posting}", "PostingType")
             acct_id = ref_value(detail, "AccountRef")
@@ -555,16 +673,28 @@ class JournalEntryHandler(Transaction):
                 entity_type = entity.get("Type")
                 if not ent_id or entity_type not in ("Customer", "Vendor", "Employee"):
                     raise required("Entity.EntityRef")
-                _t, party = resolve_ref(ctx, entity_type, ent_id) if entity_type != "Employee" else resolve_ref(ctx, "Name", ent_id)
+                _t, party = (
+                    resolve_ref(ctx, entity_type, ent_id)
+                    if entity_type != "Employee"
+                    else resolve_ref(ctx, "Name", ent_id)
+                )
                 entity["EntityRef"] = {"value": ent_id, "name": display_of(party)}
             if account.get("AccountType") == "Accounts Receivable" and entity_type != "Customer":
-                raise fault("6000", "A business validation error has occurred while processing your request",
-                            "Business Validation Error: When you use Accounts Receivable, you must choose a "
-                            "customer in the Name field.", "")  # fmt: skip
+                raise fault(
+                    "6000",
+                    "A business validation error has occurred while processing your request",
+                    "Business Validation Error: When you use Accounts Receivable, you must choose a "
+                    "customer in the Name field.",
+                    "",
+                )
             if account.get("AccountType") == "Accounts Payable" and entity_type != "Vendor":
-                raise fault("6000", "A business validation error has occurred while processing your request",
-                            "Business Validation Error: When you use Accounts Payable, you must select a vendor "
-                            "in the Name field.", "")  # fmt: skip
+                raise fault(
+                    "6000",
+                    "A business validation error has occurred while processing your request",
+                    "Business Validation Error: When you use Accounts Payable, you must select a vendor "
+                    "in the Name field.",
+                    "",
+                )
             if "Amount" not in line:
                 raise required("Amount")
             line["Amount"] = as_money(line["Amount"], "Amount")
@@ -577,9 +707,13 @@ class JournalEntryHandler(Transaction):
             line["JournalEntryLineDetail"] = detail
             lines.append(line)
         if debits != credits:
-            raise fault("2300", "Amount on debits not equal to credits",
-                        f"Your transaction isn't in balance. Make sure the debits ({debits}) and credits "
-                        f"({credits}) are equal.", "")  # fmt: skip
+            raise fault(
+                "2300",
+                "Amount on debits not equal to credits",
+                f"Your transaction isn't in balance. Make sure the debits ({debits}) and credits "
+                f"({credits}) are equal.",
+                "",
+            )
         _number_lines(lines)
         obj: JsonObj = {k: v for k, v in body.items() if k not in ("Line", "TotalAmt", "HomeTotalAmt")}
         obj["TxnDate"] = _txn_date(ctx, body)
@@ -609,7 +743,9 @@ class PaymentBase(Transaction):
         targets: set[str] = set()
         for doc in (previous, obj):
             for line in (doc or {}).get("Line", []):
-                targets.update(lk["TxnId"] for lk in line.get("LinkedTxn", []) if lk.get("TxnType") == self.target)
+                targets.update(
+                    lk["TxnId"] for lk in line.get("LinkedTxn", []) if lk.get("TxnType") == self.target
+                )
         payment_id = (obj or previous or {}).get("Id", "")
         link = {"TxnId": payment_id, "TxnType": self.link_type_for(obj or previous or {})}
         for target_id in sorted(targets):
@@ -619,14 +755,20 @@ class PaymentBase(Transaction):
             updated = copy.deepcopy(doc)
             paid = _applied(ctx, self.name, self.target, target_id)
             updated["Balance"] = wire.money(updated["TotalAmt"] - paid)
-            still_linked = any(lk.get("TxnId") == target_id for ln in (obj or {}).get("Line", [])
-                               for lk in ln.get("LinkedTxn", []))  # fmt: skip
+            still_linked = any(
+                lk.get("TxnId") == target_id
+                for ln in (obj or {}).get("Line", [])
+                for lk in ln.get("LinkedTxn", [])
+            )
             others = [lk for lk in updated.get("LinkedTxn", []) if lk.get("TxnId") != payment_id]
             updated["LinkedTxn"] = others + ([link] if still_linked and obj else [])
             if updated != doc:
                 touch(ctx, self.target, updated)
-            refresh_party_balance(ctx, "Customer" if self.target == "Invoice" else "Vendor",
-                                  updated.get(self.party_ref, {}).get("value"))  # fmt: skip
+            refresh_party_balance(
+                ctx,
+                "Customer" if self.target == "Invoice" else "Vendor",
+                updated.get(self.party_ref, {}).get("value"),
+            )
 
     def build_lines(self, ctx: Ctx, body: JsonObj, party_id: str, current: JsonObj | None) -> list[JsonObj]:
         lines: list[JsonObj] = []
@@ -642,21 +784,38 @@ class PaymentBase(Transaction):
                 require_object(link, "LinkedTxn")
                 txn_id, txn_type = str(link.get("TxnId", "")), link.get("TxnType")
                 if txn_type != self.target:
-                    raise fault("620", "Txn ID Cannot Be Linked",
-                                f"Transaction {txn_type} {txn_id} can't be linked to a {self.name}.", "LinkedTxn")  # fmt: skip
+                    raise fault(
+                        "620",
+                        "Txn ID Cannot Be Linked",
+                        f"Transaction {txn_type} {txn_id} can't be linked to a {self.name}.",
+                        "LinkedTxn",
+                    )
                 doc = ctx.realm.get(self.target, txn_id)
                 if doc is None:
-                    raise fault("2500", "Invalid Reference Id",
-                                f"Invalid Reference Id : Txns element id {txn_id} not found", "LinkedTxn")  # fmt: skip
+                    raise fault(
+                        "2500",
+                        "Invalid Reference Id",
+                        f"Invalid Reference Id : Txns element id {txn_id} not found",
+                        "LinkedTxn",
+                    )
                 if doc.get(self.party_ref, {}).get("value") != party_id:
-                    raise fault("6000", "A business validation error has occurred while processing your request",
-                                f"Business Validation Error: {self.target} {txn_id} belongs to someone else.", "")  # fmt: skip
-                open_amount = doc["TotalAmt"] - _applied(ctx, self.name, self.target, txn_id,
-                                                         skip=current["Id"] if current else None)  # fmt: skip
+                    raise fault(
+                        "6000",
+                        "A business validation error has occurred while processing your request",
+                        f"Business Validation Error: {self.target} {txn_id} belongs to someone else.",
+                        "",
+                    )
+                open_amount = doc["TotalAmt"] - _applied(
+                    ctx, self.name, self.target, txn_id, skip=current["Id"] if current else None
+                )
                 if line["Amount"] > open_amount:
-                    raise fault("6000", "A business validation error has occurred while processing your request",
-                                f"Business Validation Error: The payment amount {line['Amount']} is more than the "
-                                f"open balance {wire.money(open_amount)} of {self.target} {txn_id}.", "")  # fmt: skip
+                    raise fault(
+                        "6000",
+                        "A business validation error has occurred while processing your request",
+                        f"Business Validation Error: The payment amount {line['Amount']} is more than the "
+                        f"open balance {wire.money(open_amount)} of {self.target} {txn_id}.",
+                        "",
+                    )
                 link["TxnId"] = txn_id
             lines.append(line)
         return lines
@@ -700,8 +859,12 @@ class PaymentHandler(PaymentBase):
         lines = self.build_lines(ctx, body, cust_id, current)
         applied = wire.money(sum((ln["Amount"] for ln in lines), ZERO))
         if applied > total:
-            raise fault("6000", "A business validation error has occurred while processing your request",
-                        "Business Validation Error: The amount applied to invoices is more than the payment total.", "")  # fmt: skip
+            raise fault(
+                "6000",
+                "A business validation error has occurred while processing your request",
+                "Business Validation Error: The amount applied to invoices is more than the payment total.",
+                "",
+            )
         obj: JsonObj = {k: v for k, v in body.items() if k not in ("Line", "UnappliedAmt")}
         obj["CustomerRef"] = {"value": cust_id, "name": display_of(customer)}
         obj["TxnDate"] = _txn_date(ctx, body)
@@ -709,7 +872,12 @@ class PaymentHandler(PaymentBase):
         obj["CurrencyRef"] = cur
         _exchange(ctx, body, cur, obj)
         deposit = ref_value(body, "DepositToAccountRef") or next(
-            (a["Id"] for a in ctx.realm.table("Account").values() if a.get("AccountSubType") == "UndepositedFunds"), None
+            (
+                a["Id"]
+                for a in ctx.realm.table("Account").values()
+                if a.get("AccountSubType") == "UndepositedFunds"
+            ),
+            None,
         )
         if deposit:
             obj["DepositToAccountRef"] = {"value": deposit}
@@ -765,14 +933,25 @@ class BillPaymentHandler(PaymentBase):
         lines = self.build_lines(ctx, body, vendor_id, current)
         applied = wire.money(sum((ln["Amount"] for ln in lines), ZERO))
         if applied > total:
-            raise fault("6000", "A business validation error has occurred while processing your request",
-                        "Business Validation Error: The amount applied to bills is more than the payment total.", "")  # fmt: skip
+            raise fault(
+                "6000",
+                "A business validation error has occurred while processing your request",
+                "Business Validation Error: The amount applied to bills is more than the payment total.",
+                "",
+            )
         obj["VendorRef"] = {"value": vendor_id, "name": display_of(vendor)}
         obj["TxnDate"] = _txn_date(ctx, body)
         cur = currency(ctx, body if "CurrencyRef" in body else {"CurrencyRef": vendor.get("CurrencyRef")})
         obj["CurrencyRef"] = cur
         _exchange(ctx, body, cur, obj)
-        ap = next((a["Id"] for a in ctx.realm.table("Account").values() if a.get("AccountType") == "Accounts Payable"), None)
+        ap = next(
+            (
+                a["Id"]
+                for a in ctx.realm.table("Account").values()
+                if a.get("AccountType") == "Accounts Payable"
+            ),
+            None,
+        )
         if ap and "APAccountRef" not in obj:
             obj["APAccountRef"] = named_ref(ctx, "Account", ap)
         obj["TotalAmt"] = total
@@ -781,7 +960,11 @@ class BillPaymentHandler(PaymentBase):
 
 
 def wrap_fault(exc: Exception) -> QboFault:
-    return exc if isinstance(exc, QboFault) else fault("2010", "Request has invalid or unsupported property", str(exc))
+    return (
+        exc
+        if isinstance(exc, QboFault)
+        else fault("2010", "Request has invalid or unsupported property", str(exc))
+    )
 
 
 register(InvoiceHandler())

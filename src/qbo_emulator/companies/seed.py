@@ -58,21 +58,106 @@ def next_realm_id(store: Store) -> str:
     return str(max(highest, REALM_BASE) + 1)
 
 
-GIVEN = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
-         "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen",
-         "Aisha", "Wei", "Priya", "Mateo", "Yuki", "Fatima", "Liam", "Noor", "Hannah", "Omar"]  # fmt: skip
-FAMILY = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-          "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-          "Lee", "Chen", "Khan", "Patel", "Nguyen", "Kim", "Okafor", "Novak", "Rossi", "Schmidt"]  # fmt: skip
-TRADES = ["Hardware", "Supply", "Fabrication", "Outfitters", "Woodworks", "Metals", "Trading", "Provisions",
-          "Components", "Workshop", "Industries", "Goods", "Packaging", "Logistics", "Design"]  # fmt: skip
+GIVEN = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Karen",
+    "Aisha",
+    "Wei",
+    "Priya",
+    "Mateo",
+    "Yuki",
+    "Fatima",
+    "Liam",
+    "Noor",
+    "Hannah",
+    "Omar",
+]
+FAMILY = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Chen",
+    "Khan",
+    "Patel",
+    "Nguyen",
+    "Kim",
+    "Okafor",
+    "Novak",
+    "Rossi",
+    "Schmidt",
+]
+TRADES = [
+    "Hardware",
+    "Supply",
+    "Fabrication",
+    "Outfitters",
+    "Woodworks",
+    "Metals",
+    "Trading",
+    "Provisions",
+    "Components",
+    "Workshop",
+    "Industries",
+    "Goods",
+    "Packaging",
+    "Logistics",
+    "Design",
+]
 SUFFIX = {"US": ["LLC", "Inc.", "Co.", "Corp."], "GB": ["Ltd", "& Co", "plc", "Ltd"]}
 CITIES = {
-    "US": [("Oakland", "CA", "946"), ("Portland", "OR", "972"), ("Austin", "TX", "787"), ("Denver", "CO", "802"),
-           ("Tucson", "AZ", "857"), ("Madison", "WI", "537")],
-    "GB": [("Leeds", "West Yorkshire", "LS"), ("Bristol", "Bristol", "BS"), ("Manchester", "Greater Manchester", "M"),
-           ("Glasgow", "Glasgow City", "G"), ("Norwich", "Norfolk", "NR"), ("Cardiff", "Cardiff", "CF")],
-}  # fmt: skip
+    "US": [
+        ("Oakland", "CA", "946"),
+        ("Portland", "OR", "972"),
+        ("Austin", "TX", "787"),
+        ("Denver", "CO", "802"),
+        ("Tucson", "AZ", "857"),
+        ("Madison", "WI", "537"),
+    ],
+    "GB": [
+        ("Leeds", "West Yorkshire", "LS"),
+        ("Bristol", "Bristol", "BS"),
+        ("Manchester", "Greater Manchester", "M"),
+        ("Glasgow", "Glasgow City", "G"),
+        ("Norwich", "Norfolk", "NR"),
+        ("Cardiff", "Cardiff", "CF"),
+    ],
+}
 STREETS = ["Main St.", "Oak Ave.", "Mill Lane", "Station Road", "Harbor Way", "Elm St.", "Market Street"]
 
 
@@ -101,25 +186,60 @@ def bulk_contacts(realm: Realm, entity: str, count: int, seed: int = 7) -> list[
             serial += 1
         taken.add(display.casefold())
         city, region, postal = rng.choice(CITIES[country])
-        addr = common.address(str(realm.bump_counter("addr", 1)), f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
-                              city, region, postal + (f"{rng.randint(10, 99)}" if country == "US" else
-                                                      f"{rng.randint(1, 20)} {rng.randint(1, 9)}AB"))  # fmt: skip
+        addr = common.address(
+            str(realm.bump_counter("addr", 1)),
+            f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
+            city,
+            region,
+            postal
+            + (
+                f"{rng.randint(10, 99)}" if country == "US" else f"{rng.randint(1, 20)} {rng.randint(1, 9)}AB"
+            ),
+        )
         oid = realm.next_id(entity)
         domain = f"{family.lower()}{n}"
-        row: dict[str, Any] = {"domain": "QBO", "sparse": False, "Id": oid, "SyncToken": "0", "MetaData": dict(stamp)}
+        row: dict[str, Any] = {
+            "domain": "QBO",
+            "sparse": False,
+            "Id": oid,
+            "SyncToken": "0",
+            "MetaData": dict(stamp),
+        }
         if entity == "Customer":
-            row.update({"Taxable": True, "BillAddr": addr, "ShipAddr": dict(addr), "Job": False,
-                        "BillWithParent": False, "Balance": Decimal("0.00"), "BalanceWithJobs": Decimal("0.00"),
-                        "CurrencyRef": common.currency_ref(currency), "PreferredDeliveryMethod": "Print"})  # fmt: skip
+            row.update(
+                {
+                    "Taxable": True,
+                    "BillAddr": addr,
+                    "ShipAddr": dict(addr),
+                    "Job": False,
+                    "BillWithParent": False,
+                    "Balance": Decimal("0.00"),
+                    "BalanceWithJobs": Decimal("0.00"),
+                    "CurrencyRef": common.currency_ref(currency),
+                    "PreferredDeliveryMethod": "Print",
+                }
+            )
         else:
-            row.update({"BillAddr": addr, "Balance": Decimal("0.00"), "Vendor1099": False,
-                        "CurrencyRef": common.currency_ref(currency)})  # fmt: skip
+            row.update(
+                {
+                    "BillAddr": addr,
+                    "Balance": Decimal("0.00"),
+                    "Vendor1099": False,
+                    "CurrencyRef": common.currency_ref(currency),
+                }
+            )
         row.update(common.person_fields("", given, family, company, display))
         if entity == "Customer":
             row["FullyQualifiedName"] = display
         row["Active"] = True
-        row.update(common.contact_fields(f"(555) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}", None,
-                                         f"{given.lower()}@{domain}.example", None))  # fmt: skip
+        row.update(
+            common.contact_fields(
+                f"(555) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
+                None,
+                f"{given.lower()}@{domain}.example",
+                None,
+            )
+        )
         realm.table(entity)[oid] = row
         ids.append(oid)
     realm.version += 1

@@ -45,30 +45,129 @@ ACCOUNTS = [
 
 # (title, given, family, company, street, city, state, zip, phone, email-domain, taxable, term)
 CUSTOMERS = [
-    ("Ms.", "Amy", "Lauterbach", "Amy's Bird Sanctuary", "4581 Finch St.", "Bayshore", "CA", "94326", True, "3"),
-    ("Mr.", "Bill", "Lucchini", "Bill's Windsurf Shop", "12 Ocean Dr.", "Half Moon Bay", "CA", "94213", False, "3"),
+    (
+        "Ms.",
+        "Amy",
+        "Lauterbach",
+        "Amy's Bird Sanctuary",
+        "4581 Finch St.",
+        "Bayshore",
+        "CA",
+        "94326",
+        True,
+        "3",
+    ),
+    (
+        "Mr.",
+        "Bill",
+        "Lucchini",
+        "Bill's Windsurf Shop",
+        "12 Ocean Dr.",
+        "Half Moon Bay",
+        "CA",
+        "94213",
+        False,
+        "3",
+    ),
     ("Ms.", "Grace", "Pariente", "Cool Cars", "65 Ocean Dr.", "Half Moon Bay", "CA", "94213", False, "2"),
     ("Mr.", "Diego", "Rodriguez", None, "321 Channing", "Palo Alto", "CA", "94303", False, "3"),
     ("Mr.", "Peter", "Dukes", "Dukes Basketball Camp", "25 Court St.", "Tucson", "AZ", "85719", True, "3"),
     ("Mr.", "Dylan", "Sollfrank", None, "1 Market St.", "San Francisco", "CA", "94105", False, "1"),
-    ("Mr.", "Kirby", "Freeman", "Freeman Sporting Goods", "370 Easy St.", "Middlefield", "CA", "94482", False, "3"),
+    (
+        "Mr.",
+        "Kirby",
+        "Freeman",
+        "Freeman Sporting Goods",
+        "370 Easy St.",
+        "Middlefield",
+        "CA",
+        "94482",
+        False,
+        "3",
+    ),
     ("Ms.", "Geeta", "Kalapatapu", None, "1987 Main St.", "Middlefield", "CA", "94303", False, "3"),
-    ("Ms.", "Lisa", "Gevelber", "Gevelber Photography", "1045 Main St.", "Half Moon Bay", "CA", "94213", False, "2"),
+    (
+        "Ms.",
+        "Lisa",
+        "Gevelber",
+        "Gevelber Photography",
+        "1045 Main St.",
+        "Half Moon Bay",
+        "CA",
+        "94213",
+        False,
+        "2",
+    ),
     ("Mr.", "Jeff", "Chin", "Jeff's Jalopies", "12 Willow Rd.", "Menlo Park", "CA", "94305", False, "3"),
     ("Mr.", "John", "Melton", None, "85 Pine St.", "Menlo Park", "CA", "94304", False, "3"),
     ("Ms.", "Kate", "Whelan", None, "45 First St.", "Menlo Park", "CA", "94304", True, "3"),
     ("Mr.", "Mark", "Cho", None, "36 Willow Rd", "Menlo Park", "CA", "94304", True, "3"),
-    ("Ms.", "Kathy", "Paulsen", "Paulsen Medical Supplies", "900 Main St.", "Middlefield", "CA", "94303", False, "4"),
+    (
+        "Ms.",
+        "Kathy",
+        "Paulsen",
+        "Paulsen Medical Supplies",
+        "900 Main St.",
+        "Middlefield",
+        "CA",
+        "94303",
+        False,
+        "4",
+    ),
     ("Mr.", "Rago", "Pye", "Pye's Cakes", "350 Mountain View Dr.", "South Orange", "NJ", "07079", False, "3"),
-    ("Ms.", "Stephanie", "Martini", "Red Rock Diner", "500 Red Rock Rd.", "Bayshore", "CA", "94326", True, "2"),
-    ("Mr.", "Rondonuwu", "Fruit", "Rondonuwu Fruit and Vegi", "847 California Ave.", "San Jose", "CA", "95021", True, "3"),
+    (
+        "Ms.",
+        "Stephanie",
+        "Martini",
+        "Red Rock Diner",
+        "500 Red Rock Rd.",
+        "Bayshore",
+        "CA",
+        "94326",
+        True,
+        "2",
+    ),
+    (
+        "Mr.",
+        "Rondonuwu",
+        "Fruit",
+        "Rondonuwu Fruit and Vegi",
+        "847 California Ave.",
+        "San Jose",
+        "CA",
+        "95021",
+        True,
+        "3",
+    ),
     ("Mr.", "Shara", "Barnett", "Shara Barnett", "19 Main St.", "Middlefield", "CA", "94303", False, "3"),
-    ("Mr.", "Bob", "Sonnenschein", "Sonnenschein Family Store", "Box 3", "Middlefield", "CA", "94303", True, "3"),
+    (
+        "Mr.",
+        "Bob",
+        "Sonnenschein",
+        "Sonnenschein Family Store",
+        "Box 3",
+        "Middlefield",
+        "CA",
+        "94303",
+        True,
+        "3",
+    ),
     ("Mr.", "Sushi", "Yamamoto", "Sushi by Katsuyuki", "898 Elm St.", "Maplewood", "NJ", "07040", True, "3"),
     ("Mr.", "Nick", "Travis", "Travis Waldron", "78 First St.", "Monlo Park", "CA", "94304", True, "3"),
     ("Ms.", "Wendy", "Video", "Video Games by Dan", "1614 Main St.", "Middlefield", "CA", "94303", True, "3"),
     ("Mr.", "Kevin", "Visser", "Visser's Hardware", "5 Union St.", "Tucson", "AZ", "85719", True, "3"),
-    ("Ms.", "Tiffany", "Mendel", "Weiskopf Consulting", "45612 Main St.", "Bayshore", "CA", "94326", True, "3"),
+    (
+        "Ms.",
+        "Tiffany",
+        "Mendel",
+        "Weiskopf Consulting",
+        "45612 Main St.",
+        "Bayshore",
+        "CA",
+        "94326",
+        True,
+        "3",
+    ),
     ("Mr.", "Harry", "Northwind", "Northwind Traders", "77 Harbor Way", "Oakland", "CA", "94607", True, "3"),
     ("Ms.", "Ada", "Forge", "Acme Machine Works", "400 Foundry Rd.", "Fremont", "CA", "94538", True, "2"),
     ("Mr.", "Sam", "Keller", "Keller Custom Cabinets", "18 Oak Ave.", "Sacramento", "CA", "95814", True, "3"),
@@ -79,16 +178,93 @@ INACTIVE_CUSTOMERS = {"John Melton", "Wendy"}
 # (given, family, company, street, city, state, zip, acct, term, display)
 VENDORS = [
     ("Bessie", "Williams", "Books by Bessie", "15 Main St.", "Palo Alto", "CA", "94303", "1345", "3", None),
-    ("Brosnahan", "Insurance", "Brosnahan Insurance Agency", "P.O. Box 5", "Middlefield", "CA", "94482", "7653412", "3", None),
+    (
+        "Brosnahan",
+        "Insurance",
+        "Brosnahan Insurance Agency",
+        "P.O. Box 5",
+        "Middlefield",
+        "CA",
+        "94482",
+        "7653412",
+        "3",
+        None,
+    ),
     ("Cal", "Telephone", "Cal Telephone", "10 Main St.", "Palo Alto", "CA", "94303", None, "2", None),
-    ("Jenni", "Winslow", "Computers by Jenni", "1515 Main St.", "Middlefield", "CA", "94482", None, "3", None),
+    (
+        "Jenni",
+        "Winslow",
+        "Computers by Jenni",
+        "1515 Main St.",
+        "Middlefield",
+        "CA",
+        "94482",
+        None,
+        "3",
+        None,
+    ),
     ("Melanie", "Hall", "Hall Properties", "P.O.Box 357", "South Orange", "NJ", "07079", "55642", "3", None),
-    ("Lee", "Advertising", "Lee Advertising", "776 Middlefield Rd.", "Middlefield", "CA", "94303", "776543", "3", None),
-    ("Norton", "Lumber", "Norton Lumber and Building Materials", "4528 Lumber Ln.", "Middlefield", "CA", "94303", None, "3", None),
-    ("Jenny", "Robertson", "Robertson & Associates", "P.O. Box 147", "Bayshore", "CA", "94326", "000005641", "3", None),
+    (
+        "Lee",
+        "Advertising",
+        "Lee Advertising",
+        "776 Middlefield Rd.",
+        "Middlefield",
+        "CA",
+        "94303",
+        "776543",
+        "3",
+        None,
+    ),
+    (
+        "Norton",
+        "Lumber",
+        "Norton Lumber and Building Materials",
+        "4528 Lumber Ln.",
+        "Middlefield",
+        "CA",
+        "94303",
+        None,
+        "3",
+        None,
+    ),
+    (
+        "Jenny",
+        "Robertson",
+        "Robertson & Associates",
+        "P.O. Box 147",
+        "Bayshore",
+        "CA",
+        "94326",
+        "000005641",
+        "3",
+        None,
+    ),
     ("Pam", "Seitz", "Pam Seitz", "73 Lakeside Dr.", "San Mateo", "CA", "94401", None, "3", None),
-    ("Steel", "Supply", "Pacific Steel Supply", "9000 Mill Rd.", "Richmond", "CA", "94801", "PSS-221", "4", None),
-    ("Harry", "Northwind", "Northwind Traders", "77 Harbor Way", "Oakland", "CA", "94607", "NW-1001", "3", "Northwind Traders (Supplier)"),
+    (
+        "Steel",
+        "Supply",
+        "Pacific Steel Supply",
+        "9000 Mill Rd.",
+        "Richmond",
+        "CA",
+        "94801",
+        "PSS-221",
+        "4",
+        None,
+    ),
+    (
+        "Harry",
+        "Northwind",
+        "Northwind Traders",
+        "77 Harbor Way",
+        "Oakland",
+        "CA",
+        "94607",
+        "NW-1001",
+        "3",
+        "Northwind Traders (Supplier)",
+    ),
     ("Tony", "Rondonuwu", "Tony Rondonuwu", "1 Vendor Plaza", "San Jose", "CA", "95110", None, "1", None),
 ]
 INACTIVE_VENDORS = {"Pam Seitz"}
@@ -98,7 +274,12 @@ def build(realm: Realm) -> None:
     for oid, name, atype, sub in ACCOUNTS:
         c.account(realm, oid, name, atype, sub, CURRENCY)
     c.set_counter(realm, "Account", 91)
-    for oid, name, days in (("1", "Due on receipt", 0), ("2", "Net 15", 15), ("3", "Net 30", 30), ("4", "Net 60", 60)):
+    for oid, name, days in (
+        ("1", "Due on receipt", 0),
+        ("2", "Net 15", 15),
+        ("3", "Net 30", 30),
+        ("4", "Net 60", 60),
+    ):
         c.term(realm, oid, name, days)
     c.set_counter(realm, "Term", 4)
     c.tax_agency(realm, "1", "Arizona Dept. of Revenue")
@@ -133,40 +314,98 @@ def build(realm: Realm) -> None:
     ]
     for oid, name, itype, price, cost, income, expense, asset, qty in items:
         sku = f"SKU-{int(oid):04d}" if itype == "Inventory" else None
-        c.item_row(realm, oid, name, itype, price, cost, income, expense, asset, qty, sku=sku, taxable=itype != "Service")
+        c.item_row(
+            realm,
+            oid,
+            name,
+            itype,
+            price,
+            cost,
+            income,
+            expense,
+            asset,
+            qty,
+            sku=sku,
+            taxable=itype != "Service",
+        )
     c.set_counter(realm, "Item", 21)
-    c.company_info(realm, "Sandbox Company US LLC",
-                   c.address("1", "123 Sierra Way", "San Pablo", "CA", "87999"),
-                   "noreply@quickbooks.example", "(650) 555-0100", "https://sandbox-us.example", "US")  # fmt: skip
-    c.preferences(realm, CURRENCY, multi_currency=False, custom_numbers=False, uncategorized={
-        "UncategorizedIncomeAccountId": "87", "UncategorizedExpenseAccountId": "88",
-        "UncategorizedAssetAccountId": "89"},
+    c.company_info(
+        realm,
+        "Sandbox Company US LLC",
+        c.address("1", "123 Sierra Way", "San Pablo", "CA", "87999"),
+        "noreply@quickbooks.example",
+        "(650) 555-0100",
+        "https://sandbox-us.example",
+        "US",
+    )
+    c.preferences(
+        realm,
+        CURRENCY,
+        multi_currency=False,
+        custom_numbers=False,
+        uncategorized={
+            "UncategorizedIncomeAccountId": "87",
+            "UncategorizedExpenseAccountId": "88",
+            "UncategorizedAssetAccountId": "89",
+        },
         tax_prefs={"UsingSalesTax": True, "PartnerTaxEnabled": False, "TaxGroupCodeRef": {"value": "2"}},
-    )  # fmt: skip
+    )
     _names(realm)
 
 
 def _names(realm: Realm) -> None:
-    for n, (title, given, family, company, street, city, state, zipcode, taxable, term_id) in enumerate(CUSTOMERS):
-        domain = (company or f"{given}{family}").lower().replace(" ", "").replace("'", "").replace("&", "and")[:20]
+    for n, (title, given, family, company, street, city, state, zipcode, taxable, term_id) in enumerate(
+        CUSTOMERS
+    ):
+        domain = (
+            (company or f"{given}{family}").lower().replace(" ", "").replace("'", "").replace("&", "and")[:20]
+        )
         row = c.customer_row(
-            realm, CURRENCY, title=title, given=given, family=family, company=company, street=street, city=city,
-            region=state, postal=zipcode, phone=f"(650) 555-{1000 + n * 37:04d}",
+            realm,
+            CURRENCY,
+            title=title,
+            given=given,
+            family=family,
+            company=company,
+            street=street,
+            city=city,
+            region=state,
+            postal=zipcode,
+            phone=f"(650) 555-{1000 + n * 37:04d}",
             mobile=f"(650) 556-{2000 + n * 11:04d}" if n % 3 == 0 else None,
-            email=f"{given.lower()}@{domain}.example", web=f"https://{domain}.example" if company else None,
-            country="USA", taxable=taxable, tax_code="2" if taxable else None, term_id=term_id,
-        )  # fmt: skip
+            email=f"{given.lower()}@{domain}.example",
+            web=f"https://{domain}.example" if company else None,
+            country="USA",
+            taxable=taxable,
+            tax_code="2" if taxable else None,
+            term_id=term_id,
+        )
         if row["DisplayName"] in INACTIVE_CUSTOMERS or given in INACTIVE_CUSTOMERS:
             c.deactivate_name(row)
         realm.put("Customer", row)
-    for n, (given, family, company, street, city, state, zipcode, acct, term_id, display) in enumerate(VENDORS):
+    for n, (given, family, company, street, city, state, zipcode, acct, term_id, display) in enumerate(
+        VENDORS
+    ):
         domain = company.lower().replace(" ", "").replace("&", "and")[:20]
         row = c.vendor_row(
-            realm, CURRENCY, given=given, family=family, company=company, street=street, city=city, region=state,
-            postal=zipcode, phone=f"(415) 555-{3000 + n * 41:04d}", email=f"billing@{domain}.example",
-            web=f"https://{domain}.example", country="USA", acct_num=acct, term_id=term_id, display=display,
+            realm,
+            CURRENCY,
+            given=given,
+            family=family,
+            company=company,
+            street=street,
+            city=city,
+            region=state,
+            postal=zipcode,
+            phone=f"(415) 555-{3000 + n * 41:04d}",
+            email=f"billing@{domain}.example",
+            web=f"https://{domain}.example",
+            country="USA",
+            acct_num=acct,
+            term_id=term_id,
+            display=display,
             tax_id=f"XXXXXX{4000 + n}" if acct else None,
-        )  # fmt: skip
+        )
         if row["DisplayName"] in INACTIVE_VENDORS:
             c.deactivate_name(row)
         realm.put("Vendor", row)

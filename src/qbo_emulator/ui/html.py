@@ -14,8 +14,9 @@ main{max-width:1100px;margin:1.5rem auto;background:#fff;padding:1.5rem 2rem;bor
 box-shadow:0 1px 3px rgba(0,0,0,.1)}
 table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:.45rem .6rem;
 border-bottom:1px solid #e3e5e8}th{background:#f9fafb}td.num,th.num{text-align:right}
-form.inline{display:inline}button{background:#2ca01c;color:#fff;border:0;padding:.45rem 1rem;border-radius:4px;
-cursor:pointer;font-size:.95rem}button.secondary{background:#8d9096}label{display:block;margin:.6rem 0 .2rem}
+form.inline{display:inline}button{background:#2ca01c;color:#fff;border:0;padding:.45rem 1rem;
+border-radius:4px;cursor:pointer;font-size:.95rem}button.secondary{background:#8d9096}
+label{display:block;margin:.6rem 0 .2rem}
 input[type=email],input[type=password],input[type=text],input[type=number],input[type=date]{padding:.4rem;
 width:20rem;max-width:100%}.error{color:#d52b1e}.muted{color:#6b6c72}nav.tabs a{margin-right:1rem}
 """
@@ -35,9 +36,11 @@ def page(title: str, body: str, nav: str = "") -> str:
 
 def table(headers: Iterable[str], rows: Iterable[Iterable[str]], numeric: Iterable[int] = ()) -> str:
     nums = set(numeric)
-    head = "".join(f'<th{" class=num" if i in nums else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
+    head = "".join(f"<th{' class=num' if i in nums else ''}>{esc(h)}</th>" for i, h in enumerate(headers))
     body = "".join(
-        "<tr>" + "".join(f'<td{" class=num" if i in nums else ""}>{cell}</td>' for i, cell in enumerate(row)) + "</tr>"
+        "<tr>"
+        + "".join(f"<td{' class=num' if i in nums else ''}>{cell}</td>" for i, cell in enumerate(row))
+        + "</tr>"
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -11,9 +11,18 @@ from .html import esc, link, page, table
 
 async def home(request: Request) -> Response:
     emu = request.app.state.emu
-    rows = [[link(f"/app/company?realmId={r.realm_id}", r.name), esc(r.realm_id), esc(r.country), esc(r.owner_email)]
-            for r in emu.store.realms.values()]  # fmt: skip
-    return HTMLResponse(page("Companies", "<h1>Companies</h1>" + table(["Company", "Realm", "Country", "Owner"], rows)))
+    rows = [
+        [
+            link(f"/app/company?realmId={r.realm_id}", r.name),
+            esc(r.realm_id),
+            esc(r.country),
+            esc(r.owner_email),
+        ]
+        for r in emu.store.realms.values()
+    ]
+    return HTMLResponse(
+        page("Companies", "<h1>Companies</h1>" + table(["Company", "Realm", "Country", "Owner"], rows))
+    )
 
 
 def routes() -> list[Route]:
