@@ -20,11 +20,25 @@ def manage(argv: Sequence[str]) -> int:
     return 0
 
 
+def deploy_check() -> int:
+    """Refuses a production start that would be unsafe (debug on, generated or missing keys)."""
+    return subprocess.call(
+        [sys.executable, "-m", "tanto.cli", "manage", "check", "--deploy", "--fail-level", "ERROR"]
+    )
+
+
 def serve(host: str, port: int, reload: bool = False) -> int:
     """Runs the web app with uvicorn (ASGI). Static files are served by WhiteNoise."""
     import uvicorn
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanto.settings")
+    # `tanto demo` is the one place where debug and a generated key are expected.
+    if os.environ.get("TANTO_DEMO") != "1" and deploy_check() != 0:
+        print(
+            "tanto serve: refusing to start; fix the errors above (see README: Configuration)",
+            file=sys.stderr,
+        )
+        return 1
     uvicorn.run(
         "tanto.asgi:application", host=host, port=port, reload=reload, log_level="info", lifespan="off"
     )
@@ -42,6 +56,7 @@ def emulator(argv: Sequence[str]) -> int:
 
 def demo() -> int:
     """Migrate, seed once, then run the app, the QuickBooks emulator and a worker until Ctrl-C."""
+    os.environ["TANTO_DEMO"] = "1"
     os.environ.setdefault("TANTO_DEBUG", "1")
     os.environ.setdefault("TANTO_SECURE_COOKIES", "0")
     port = int(os.environ.get("TANTO_PORT", "8000"))

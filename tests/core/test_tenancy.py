@@ -5,49 +5,16 @@ The URL list is read from the URLconf, so a new URL is covered (or fails here un
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from tanto.catalog.models import Product, TaxRate
+from tanto.catalog.models import TaxRate, Variant
 from tanto.contacts.models import Customer, Supplier
 from tanto.purchasing.models import PurchaseOrder
 from tanto.sales.models import SalesOrder
-
-# Which model a URL's <pk> points at, by the URL's namespace and name prefix.
-PK_MODELS: dict[str, type] = {
-    "sales:": SalesOrder,
-    "purchasing:": PurchaseOrder,
-    "catalog:product": Product,
-    "contacts:customer": Customer,
-    "contacts:supplier": Supplier,
-    "settings:tax_rate": TaxRate,
-}
-
-
-def workspace_urls() -> Iterator[tuple[str, list[str]]]:
-    """(namespaced URL name, its keyword arguments) for every URL under /w/<ws>/."""
-
-    def walk(patterns: list[Any], namespace: str, inside_workspace: bool) -> Iterator[tuple[str, list[str]]]:
-        for pattern in patterns:
-            route = str(pattern.pattern)
-            here = inside_workspace or "<int:ws>" in route
-            if isinstance(pattern, URLResolver):
-                child_ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                yield from walk(pattern.url_patterns, child_ns, here)
-            elif isinstance(pattern, URLPattern) and here and pattern.name:
-                yield f"{namespace}{pattern.name}", sorted(pattern.pattern.converters)
-
-    yield from walk(get_resolver().url_patterns, "", False)
-
-
-def model_for(name: str) -> type:
-    for prefix, model in PK_MODELS.items():
-        if name.startswith(prefix):
-            return model
-    raise AssertionError(f"test_tenancy does not know which model {name!r} points at: add it to PK_MODELS")
+from tests.url_inventory import PK_MODELS, model_for, placeholder, workspace_urls
 
 
 def snapshot(workspace: Any) -> dict[str, Any]:
@@ -63,8 +30,6 @@ def snapshot(workspace: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def victim(make_user, make_workspace):
-    from tanto.catalog.models import Variant
-
     owner = make_user("victim@example.com")
     workspace = make_workspace(owner, name="Victim Ltd")
     customer = Customer.objects.filter(workspace=workspace).first()
@@ -109,6 +74,8 @@ def test_outsiders_get_404_on_every_workspace_url(client, make_user, make_worksp
         args: dict[str, Any] = {"ws": victim.pk}
         if "pk" in kwargs:
             args["pk"] = model_for(name).objects.filter(workspace=victim).first().pk
+        for extra in set(kwargs) - {"ws", "pk"}:
+            args[extra] = placeholder(name, extra)
         url = reverse(name, kwargs=args)
         for method in (client.get, client.post):
             response = method(url, {"name": "hacked", "all": "1", "selected": [1, 2, 3]})

@@ -21,4 +21,12 @@ def production_secrets(app_configs: Sequence[Any] | None, **kwargs: Any) -> list
         )
     if settings.DEBUG:
         errors.append(Error("TANTO_DEBUG is on.", hint="Unset TANTO_DEBUG in production.", id="tanto.E002"))
+    if not (settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE):
+        errors.append(
+            Error(
+                "Session and CSRF cookies are not marked Secure.",
+                hint="Serve Tanto over HTTPS and leave TANTO_SECURE_COOKIES unset (or 1).",
+                id="tanto.E003",
+            )
+        )
     return errors
