@@ -105,16 +105,11 @@ class QuickBooksClient:
                 "QuickBooks did not answer; the change may or may not have been saved."
             ) from exc
         self.last_intuit_tid = response.headers.get("intuit_tid", "")
-        logger.info(
-            "quickbooks.api.response",
-            extra={
-                "method": method,
-                "path": url.split("/v3/", 1)[-1],
-                "status": response.status_code,
-                "intuit_tid": self.last_intuit_tid,
-                "ms": round((time.monotonic() - started) * 1000),
-            },
-        )
+        path = url.split("/v3/", 1)[-1]
+        elapsed = round((time.monotonic() - started) * 1000)
+        # The path only: query strings and bodies can hold customer data.
+        logger.info("quickbooks.api.response %s %s %s intuit_tid=%s %sms", method, path, response.status_code,
+                    self.last_intuit_tid, elapsed)
         return response
 
     def _result(self, method: str, path: str, response: httpx.Response) -> dict[str, Any]:
