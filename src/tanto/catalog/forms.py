@@ -9,6 +9,9 @@ from tanto.accounts.models import Workspace
 from tanto.catalog.models import Product, TaxRate, Variant
 
 
+MAX_VARIANTS = 50
+
+
 class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
@@ -37,7 +40,9 @@ class BaseVariantFormSet(BaseInlineFormSet):
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
             kept += 1
-            sku = form.cleaned_data["sku"].strip()
+            sku = (form.cleaned_data.get("sku") or "").strip()
+            if not sku:
+                continue  # the field itself reports what is wrong
             form.cleaned_data["sku"] = sku
             if sku.lower() in seen:
                 form.add_error("sku", "This SKU is used twice on this product.")
@@ -52,7 +57,16 @@ class BaseVariantFormSet(BaseInlineFormSet):
 
 
 VariantFormSet = inlineformset_factory(
-    Product, Variant, form=VariantForm, formset=BaseVariantFormSet, extra=2, can_delete=False
+    Product,
+    Variant,
+    form=VariantForm,
+    formset=BaseVariantFormSet,
+    extra=2,
+    can_delete=False,
+    # A posted TOTAL_FORMS is user input: cap it, or a forged number makes us build thousands of forms.
+    max_num=MAX_VARIANTS,
+    absolute_max=MAX_VARIANTS,
+    validate_max=True,
 )
 
 

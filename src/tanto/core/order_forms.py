@@ -14,6 +14,8 @@ from tanto.catalog.models import TaxRate, Variant
 from tanto.core.documents import OrderDocument
 from tanto.core.forms import unique_in_workspace
 
+# A posted TOTAL_FORMS is user input: formsets are capped, or a forged number builds thousands of forms.
+MAX_ROWS = 100
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 

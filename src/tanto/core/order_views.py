@@ -25,7 +25,7 @@ from tanto.accounts.access import WorkspaceRequest, get_for_workspace, workspace
 from tanto.catalog.models import TaxRate
 from tanto.core.documents import OrderDocument
 from tanto.core.money import LineInput, document_totals
-from tanto.core.order_forms import parse_decimal
+from tanto.core.order_forms import MAX_ROWS, parse_decimal
 
 PAGE_SIZE = 50
 SORT_CHOICES = [
@@ -222,7 +222,7 @@ def totals_preview(request: WorkspaceRequest, screen: OrderScreen) -> HttpRespon
     rates = {str(r.pk): r.rate for r in TaxRate.objects.filter(workspace=request.workspace)}
     lines = []
     count = int(parse_decimal(request.POST.get("rows-TOTAL_FORMS")) or 0)
-    for i in range(min(count, 500)):
+    for i in range(min(count, MAX_ROWS)):
         key = f"rows-{i}-"
         quantity = parse_decimal(request.POST.get(key + "quantity"))
         price = parse_decimal(request.POST.get(key + "price"))

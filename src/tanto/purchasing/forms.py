@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.forms import inlineformset_factory
 
 from tanto.contacts.models import Supplier
-from tanto.core.order_forms import OrderHeaderForm, OrderRowForm, OrderRowFormSet
+from tanto.core.order_forms import MAX_ROWS, OrderHeaderForm, OrderRowForm, OrderRowFormSet
 from tanto.purchasing.models import PurchaseOrder, PurchaseOrderRow
 
 
@@ -43,4 +43,7 @@ PurchaseRowsFormSet = inlineformset_factory(
     formset=PurchaseOrderRowFormSet,
     extra=3,
     can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )

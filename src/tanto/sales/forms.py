@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.forms import inlineformset_factory
 
 from tanto.contacts.models import Customer
-from tanto.core.order_forms import OrderHeaderForm, OrderRowForm, OrderRowFormSet
+from tanto.core.order_forms import MAX_ROWS, OrderHeaderForm, OrderRowForm, OrderRowFormSet
 from tanto.sales.models import SalesOrder, SalesOrderRow
 
 
@@ -48,5 +48,13 @@ class SalesOrderRowFormSet(OrderRowFormSet):
 
 
 SalesRowsFormSet = inlineformset_factory(
-    SalesOrder, SalesOrderRow, form=SalesOrderRowForm, formset=SalesOrderRowFormSet, extra=3, can_delete=True
+    SalesOrder,
+    SalesOrderRow,
+    form=SalesOrderRowForm,
+    formset=SalesOrderRowFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
