@@ -8,7 +8,6 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from tanto.accounts.models import Workspace
 from tanto.catalog.models import Product, TaxRate, Variant
 
-
 MAX_VARIANTS = 50
 
 
