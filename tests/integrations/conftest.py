@@ -27,8 +27,11 @@ def emulator() -> Iterator[Any]:
 
 
 def register_app(emu: Any, *redirect_uris: str) -> None:
-    emu.control("POST", "apps", {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-                                 "redirect_uris": list(redirect_uris)})
+    emu.control(
+        "POST",
+        "apps",
+        {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": list(redirect_uris)},
+    )
 
 
 def point_at(settings: Any, emu: Any, redirect_uri: str) -> None:
@@ -68,8 +71,9 @@ def _field(html: str, name: str) -> str:
     return found.group(1)
 
 
-def intuit_authorize(authorize_url: str, email: str, *, company: str | None = None,
-                     action: str = "connect") -> str:
+def intuit_authorize(
+    authorize_url: str, email: str, *, company: str | None = None, action: str = "connect"
+) -> str:
     """Signs in at the emulator, picks `company` if asked, presses Connect (or Cancel), and returns the
     callback URL Intuit redirects to (not followed)."""
     with httpx.Client(follow_redirects=False, timeout=10) as browser:
@@ -77,14 +81,17 @@ def intuit_authorize(authorize_url: str, email: str, *, company: str | None = No
         assert page.status_code == 200, page.text
         base = f"{urlsplit(authorize_url).scheme}://{urlsplit(authorize_url).netloc}"
         auth_id = _field(page.text, "auth_id")
-        step = browser.post(f"{base}/connect/oauth2/signin",
-                            data={"auth_id": auth_id, "email": email, "password": PASSWORD})
+        step = browser.post(
+            f"{base}/connect/oauth2/signin", data={"auth_id": auth_id, "email": email, "password": PASSWORD}
+        )
         page = browser.get(f"{base}{step.headers['location']}")
         if "Select a company" in page.text:
             assert company, "the emulator asked for a company"
             realm = re.search(rf'value="(\d+)"[^>]*><label[^>]*>{re.escape(company)}<', page.text)
             assert realm, f"company {company} not offered"
-            step = browser.post(f"{base}/connect/oauth2/company", data={"auth_id": auth_id, "realm_id": realm.group(1)})
+            step = browser.post(
+                f"{base}/connect/oauth2/company", data={"auth_id": auth_id, "realm_id": realm.group(1)}
+            )
             page = browser.get(f"{base}{step.headers['location']}")
         done = browser.post(f"{base}/connect/oauth2/consent", data={"auth_id": auth_id, "action": action})
         assert done.status_code == 302, done.text
@@ -104,8 +111,14 @@ def query_of(url: str) -> dict[str, str]:
 def connect(admin_client: Any, workspace: Any) -> Any:
     """Runs Connect → Intuit → callback through the Django test client; returns the callback response."""
 
-    def run(email: str = "solo@example.com", company: str | None = None, *, client: Any = None,
-            ws: Any = None, action: str = "connect") -> Any:
+    def run(
+        email: str = "solo@example.com",
+        company: str | None = None,
+        *,
+        client: Any = None,
+        ws: Any = None,
+        action: str = "connect",
+    ) -> Any:
         client = client or admin_client
         ws = ws or workspace
         start = client.post(f"/w/{ws.pk}/integrations/quickbooks/connect/")

@@ -18,7 +18,9 @@ def _messages(response: Any) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
 
 
-def test_success_stores_company_tokens_and_who(qbo: Any, connect: Any, workspace: Any, admin_user: Any) -> None:
+def test_success_stores_company_tokens_and_who(
+    qbo: Any, connect: Any, workspace: Any, admin_user: Any
+) -> None:
     response = connect("owner@example.com", company="Sandbox Company UK")
     assert response.status_code == 302
     assert response["Location"] == f"/w/{workspace.pk}/integrations/quickbooks/setup/mode/"
@@ -28,7 +30,9 @@ def test_success_stores_company_tokens_and_who(qbo: Any, connect: Any, workspace
     assert (conn.company_name, conn.country, conn.home_currency) == ("Sandbox Company UK", "GB", "GBP")
     assert conn.multi_currency_enabled is False and conn.custom_txn_numbers is False
     assert conn.connected_by == admin_user and conn.connected_by_intuit_email == "owner@example.com"
-    assert conn.access_token_expires_at and conn.refresh_token_expires_at and conn.refresh_token_hard_expires_at
+    assert (
+        conn.access_token_expires_at and conn.refresh_token_expires_at and conn.refresh_token_hard_expires_at
+    )
     assert conn.refresh_token_hard_expires_at > conn.refresh_token_expires_at
 
 
@@ -39,8 +43,9 @@ def test_callback_answers_302_to_a_clean_url_with_no_body(qbo: Any, connect: Any
     assert response.content == b""
 
 
-def test_tokens_are_encrypted_at_rest_and_never_rendered(qbo: Any, connect: Any, admin_client: Client,
-                                                          workspace: Any) -> None:
+def test_tokens_are_encrypted_at_rest_and_never_rendered(
+    qbo: Any, connect: Any, admin_client: Client, workspace: Any
+) -> None:
     connect()
     conn = QuickBooksConnection.objects.get(workspace=workspace)
     access, refresh = conn.access_token.reveal(), conn.refresh_token.reveal()
@@ -52,7 +57,11 @@ def test_tokens_are_encrypted_at_rest_and_never_rendered(qbo: Any, connect: Any,
     for url in (f"/w/{workspace.pk}/integrations/", f"/w/{workspace.pk}/integrations/quickbooks/setup/mode/"):
         html = admin_client.get(url).content.decode()
         assert access not in html and refresh not in html and "tanto-tests-secret" not in html
-    assert access not in repr(conn) and access not in str(conn.access_token) and access not in repr(conn.access_token)
+    assert (
+        access not in repr(conn)
+        and access not in str(conn.access_token)
+        and access not in repr(conn.access_token)
+    )
 
 
 def test_member_cannot_start_connect(qbo: Any, make_user: Any, workspace: Any, client: Client) -> None:
@@ -108,8 +117,9 @@ def test_expired_state_is_refused(qbo: Any, admin_client: Client, workspace: Any
     assert not QuickBooksConnection.objects.exists()
 
 
-def test_state_from_another_session_is_refused(qbo: Any, admin_client: Client, admin_user: Any,
-                                               workspace: Any) -> None:
+def test_state_from_another_session_is_refused(
+    qbo: Any, admin_client: Client, admin_user: Any, workspace: Any
+) -> None:
     start = admin_client.post(f"/w/{workspace.pk}/integrations/quickbooks/connect/")
     callback = callback_path(intuit_authorize(start["Location"], "solo@example.com"))
     other = Client()
@@ -137,8 +147,9 @@ def test_failed_code_exchange_is_refused(qbo: Any, admin_client: Client, workspa
     assert not QuickBooksConnection.objects.exists()
 
 
-def test_realm_connected_to_another_workspace_is_refused(qbo: Any, connect: Any, make_user: Any,
-                                                         make_workspace: Any) -> None:
+def test_realm_connected_to_another_workspace_is_refused(
+    qbo: Any, connect: Any, make_user: Any, make_workspace: Any
+) -> None:
     connect("solo@example.com")
     other_admin = make_user("other@example.com")
     other_ws = make_workspace(other_admin, name="Other Workshop", country="US", currency="USD")
@@ -150,7 +161,9 @@ def test_realm_connected_to_another_workspace_is_refused(qbo: Any, connect: Any,
     assert not QuickBooksConnection.objects.filter(workspace=other_ws).exists()
 
 
-def test_connect_is_refused_while_connected(qbo: Any, connect: Any, admin_client: Client, workspace: Any) -> None:
+def test_connect_is_refused_while_connected(
+    qbo: Any, connect: Any, admin_client: Client, workspace: Any
+) -> None:
     connect()
     response = admin_client.post(f"/w/{workspace.pk}/integrations/quickbooks/connect/")
     assert response["Location"] == f"/w/{workspace.pk}/integrations/"

@@ -19,28 +19,37 @@ def _reload(conn: QuickBooksConnection) -> QuickBooksConnection:
     return QuickBooksConnection.objects.get(pk=conn.pk)
 
 
-def test_mode_step_offers_both_modes_with_explanations(qbo: Any, connected: Any, admin_client: Client,
-                                                      workspace: Any) -> None:
+def test_mode_step_offers_both_modes_with_explanations(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     connected()
     html = admin_client.get(step_url(workspace, "mode")).content.decode()
-    for text in ("Simple Accounting", "Accounting with inventory", "expense account in QuickBooks is mapped to "
-                 "purchase orders", "inventory account in QuickBooks is mapped for purchases"):
+    for text in (
+        "Simple Accounting",
+        "Accounting with inventory",
+        "expense account in QuickBooks is mapped to purchase orders",
+        "inventory account in QuickBooks is mapped for purchases",
+    ):
         assert text in html
     assert admin_client.post(step_url(workspace, "mode"), {"mode": "bogus"}).status_code == 200
     response = admin_client.post(step_url(workspace, "mode"), {"mode": "simple"})
     assert response["Location"] == step_url(workspace, "accounts")
 
 
-def test_later_steps_are_refused_until_earlier_ones_are_done(qbo: Any, connected: Any, admin_client: Client,
-                                                             workspace: Any) -> None:
+def test_later_steps_are_refused_until_earlier_ones_are_done(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     connected("owner@example.com", "Sandbox Company UK")
     assert admin_client.get(step_url(workspace, "tax"))["Location"] == step_url(workspace, "mode")
-    assert admin_client.post(step_url(workspace, "import"), {"done": "1"})["Location"] == step_url(workspace, "mode")
+    assert admin_client.post(step_url(workspace, "import"), {"done": "1"})["Location"] == step_url(
+        workspace, "mode"
+    )
     assert _reload(QuickBooksConnection.objects.get()).setup_completed_at is None
 
 
-def test_accounts_are_read_live_and_filtered_by_type(qbo: Any, connected: Any, admin_client: Client,
-                                                    workspace: Any) -> None:
+def test_accounts_are_read_live_and_filtered_by_type(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     connected()
     admin_client.post(step_url(workspace, "mode"), {"mode": "inventory"})
     page = admin_client.get(step_url(workspace, "accounts"))
@@ -53,8 +62,9 @@ def test_accounts_are_read_live_and_filtered_by_type(qbo: Any, connected: Any, a
     assert "Sales of Product Income" in income.values() and "Cost of Goods Sold" not in income.values()
 
 
-def test_continue_is_refused_without_required_accounts(qbo: Any, connected: Any, admin_client: Client,
-                                                      workspace: Any) -> None:
+def test_continue_is_refused_without_required_accounts(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     conn = connected()
     admin_client.post(step_url(workspace, "mode"), {"mode": "simple"})
     # Nothing enabled, then sales enabled without its account: both refused, nothing stored.
@@ -64,43 +74,64 @@ def test_continue_is_refused_without_required_accounts(qbo: Any, connected: Any,
     assert not _reload(conn).sales_sync_enabled
     # An account of the wrong type is not a choice.
     form = admin_client.get(step_url(workspace, "accounts")).context["form"]
-    expense_id = next(v for v, label in form.fields["purchase_account"].choices if label == "Cost of Goods Sold")
-    wrong = admin_client.post(step_url(workspace, "accounts"), {"sales_sync_enabled": "on", "sales_account": expense_id})
+    expense_id = next(
+        v for v, label in form.fields["purchase_account"].choices if label == "Cost of Goods Sold"
+    )
+    wrong = admin_client.post(
+        step_url(workspace, "accounts"), {"sales_sync_enabled": "on", "sales_account": expense_id}
+    )
     assert wrong.status_code == 200
-    income_id = next(v for v, label in form.fields["sales_account"].choices if label == "Sales of Product Income")
-    ok = admin_client.post(step_url(workspace, "accounts"), {"sales_sync_enabled": "on", "sales_account": income_id})
+    income_id = next(
+        v for v, label in form.fields["sales_account"].choices if label == "Sales of Product Income"
+    )
+    ok = admin_client.post(
+        step_url(workspace, "accounts"), {"sales_sync_enabled": "on", "sales_account": income_id}
+    )
     assert ok["Location"] == step_url(workspace, "import")  # US: no tax step
     conn = _reload(conn)
     assert conn.sales_sync_enabled and not conn.purchase_sync_enabled
     assert (conn.sales_account_id, conn.sales_account_name) == (income_id, "Sales of Product Income")
 
 
-def test_inventory_mode_needs_all_three_accounts(qbo: Any, connected: Any, admin_client: Client,
-                                                workspace: Any) -> None:
+def test_inventory_mode_needs_all_three_accounts(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     conn = connected()
     admin_client.post(step_url(workspace, "mode"), {"mode": "inventory"})
     form = admin_client.get(step_url(workspace, "accounts")).context["form"]
-    pick = {name: form.fields[name].choices[1][0] for name in ("income_account", "inventory_account", "cogs_account")}
+    pick = {
+        name: form.fields[name].choices[1][0]
+        for name in ("income_account", "inventory_account", "cogs_account")
+    }
     partial = dict(pick, cogs_account="")
     assert admin_client.post(step_url(workspace, "accounts"), partial).status_code == 200
-    assert admin_client.post(step_url(workspace, "accounts"), pick)["Location"] == step_url(workspace, "import")
+    assert admin_client.post(step_url(workspace, "accounts"), pick)["Location"] == step_url(
+        workspace, "import"
+    )
     conn = _reload(conn)
     assert conn.mode == Mode.INVENTORY and conn.sales_sync_enabled and conn.purchase_sync_enabled
-    assert conn.inventory_account_id == pick["inventory_account"] and conn.cogs_account_id == pick["cogs_account"]
+    assert (
+        conn.inventory_account_id == pick["inventory_account"]
+        and conn.cogs_account_id == pick["cogs_account"]
+    )
 
 
 def _uk_to_tax_step(connected: Any, client: Client, workspace: Any) -> QuickBooksConnection:
     conn = connected("owner@example.com", "Sandbox Company UK")
     client.post(step_url(workspace, "mode"), {"mode": "simple"})
     form = client.get(step_url(workspace, "accounts")).context["form"]
-    income = next(v for v, label in form.fields["sales_account"].choices if label == "Sales of Product Income")
-    assert client.post(step_url(workspace, "accounts"), {"sales_sync_enabled": "on", "sales_account": income}
-                       )["Location"] == step_url(workspace, "tax")
+    income = next(
+        v for v, label in form.fields["sales_account"].choices if label == "Sales of Product Income"
+    )
+    assert client.post(
+        step_url(workspace, "accounts"), {"sales_sync_enabled": "on", "sales_account": income}
+    )["Location"] == step_url(workspace, "tax")
     return conn
 
 
-def test_tax_step_preselects_by_rate_and_done_is_gated(qbo: Any, connected: Any, admin_client: Client,
-                                                      workspace: Any) -> None:
+def test_tax_step_preselects_by_rate_and_done_is_gated(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     conn = _uk_to_tax_step(connected, admin_client, workspace)
     page = admin_client.get(step_url(workspace, "tax"))
     form = page.context["form"]
@@ -116,16 +147,22 @@ def test_tax_step_preselects_by_rate_and_done_is_gated(qbo: Any, connected: Any,
     assert not TaxMapping.objects.filter(connection=conn).exists()
     done = admin_client.post(step_url(workspace, "tax"), {**rate_fields, "done": "1"})
     assert done["Location"] == step_url(workspace, "import")
-    assert TaxMapping.objects.filter(connection=conn).count() == TaxRate.objects.filter(workspace=workspace).count()
+    assert (
+        TaxMapping.objects.filter(connection=conn).count()
+        == TaxRate.objects.filter(workspace=workspace).count()
+    )
 
 
-def test_new_tax_rate_on_the_tax_screen_must_be_mapped_too(qbo: Any, connected: Any, admin_client: Client,
-                                                          workspace: Any) -> None:
+def test_new_tax_rate_on_the_tax_screen_must_be_mapped_too(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     _uk_to_tax_step(connected, admin_client, workspace)
     form = admin_client.get(step_url(workspace, "tax")).context["form"]
     rate_fields = {form.field_name(r): form[form.field_name(r)].value() for r in form.rates}
-    created = admin_client.post(step_url(workspace, "tax"), {**rate_fields, "add_rate": "1",
-                                                             "new_rate_name": "Import VAT", "new_rate_percent": "17.5"})
+    created = admin_client.post(
+        step_url(workspace, "tax"),
+        {**rate_fields, "add_rate": "1", "new_rate_name": "Import VAT", "new_rate_percent": "17.5"},
+    )
     assert created["Location"] == step_url(workspace, "tax")
     new = TaxRate.objects.get(workspace=workspace, name="Import VAT")
     assert new.rate == Decimal("17.5")
@@ -133,12 +170,15 @@ def test_new_tax_rate_on_the_tax_screen_must_be_mapped_too(qbo: Any, connected: 
     assert new in form.rates and form[form.field_name(new)].value() == ""  # no 17.5 % code to guess
     assert admin_client.post(step_url(workspace, "tax"), {**rate_fields, "done": "1"}).status_code == 200
     code = next(v for v, label in form.fields[form.field_name(new)].choices if label.startswith("20.0% S"))
-    done = admin_client.post(step_url(workspace, "tax"), {**rate_fields, form.field_name(new): code, "done": "1"})
+    done = admin_client.post(
+        step_url(workspace, "tax"), {**rate_fields, form.field_name(new): code, "done": "1"}
+    )
     assert done["Location"] == step_url(workspace, "import")
 
 
-def test_a_no_tax_rate_is_created_and_mapped_when_missing(qbo: Any, connected: Any, admin_client: Client,
-                                                         workspace: Any) -> None:
+def test_a_no_tax_rate_is_created_and_mapped_when_missing(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     TaxRate.objects.filter(workspace=workspace, rate=0).delete()
     conn = _uk_to_tax_step(connected, admin_client, workspace)
     admin_client.get(step_url(workspace, "tax"))
@@ -157,11 +197,15 @@ def test_us_company_has_no_tax_step(qbo: Any, connected: Any, admin_client: Clie
     assert steps == ["mode", "accounts", "import"]
 
 
-def test_reconfigure_reopens_steps_prefilled(qbo: Any, connected: Any, admin_client: Client, workspace: Any) -> None:
+def test_reconfigure_reopens_steps_prefilled(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     conn = _uk_to_tax_step(connected, admin_client, workspace)
     form = admin_client.get(step_url(workspace, "tax")).context["form"]
-    admin_client.post(step_url(workspace, "tax"), {**{form.field_name(r): form[form.field_name(r)].value()
-                                                      for r in form.rates}, "done": "1"})
+    admin_client.post(
+        step_url(workspace, "tax"),
+        {**{form.field_name(r): form[form.field_name(r)].value() for r in form.rates}, "done": "1"},
+    )
     admin_client.post(step_url(workspace, "import"), {"skip": "1"})
     conn = _reload(conn)
     assert conn.is_active

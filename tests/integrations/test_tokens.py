@@ -27,15 +27,19 @@ def _refreshes(emu: Any, realm: str) -> int:
 
 def _expire_locally(conn: QuickBooksConnection) -> None:
     QuickBooksConnection.objects.filter(pk=conn.pk).update(
-        access_token_expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        access_token_expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     conn.refresh_from_db()
 
 
 def _revoke_at_intuit(emu: Any, conn: QuickBooksConnection) -> None:
     token = conn.refresh_token
     assert token is not None
-    response = httpx.post(f"{emu.base_url}/v2/oauth2/tokens/revoke", json={"token": token.reveal()},
-                          auth=(CLIENT_ID, CLIENT_SECRET))
+    response = httpx.post(
+        f"{emu.base_url}/v2/oauth2/tokens/revoke",
+        json={"token": token.reveal()},
+        auth=(CLIENT_ID, CLIENT_SECRET),
+    )
     assert response.status_code == 200
 
 
@@ -97,11 +101,15 @@ def test_compare_and_swap_keeps_the_first_rotation(qbo: Any, connected: Any) -> 
     # The loser read version N before the winner wrote N+1; its update must not land.
     assert tokens._rotate(loser) is None
     after = QuickBooksConnection.objects.get(pk=conn.pk)
-    assert after.refresh_token == winner.refresh_token and after.refresh_token_version == winner.refresh_token_version
+    assert (
+        after.refresh_token == winner.refresh_token
+        and after.refresh_token_version == winner.refresh_token_version
+    )
 
 
-def test_invalid_grant_marks_needs_reconnect(qbo: Any, connected: Any, admin_client: Client, workspace: Any,
-                                            make_user: Any) -> None:
+def test_invalid_grant_marks_needs_reconnect(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any, make_user: Any
+) -> None:
     conn = connected()
     _revoke_at_intuit(qbo, conn)
     _expire_locally(conn)
@@ -126,15 +134,18 @@ def test_import_pauses_on_invalid_grant_and_resumes_after_reconnect(
     qbo: Any, connected: Any, admin_client: Client, workspace: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     conn = connected()
-    QuickBooksConnection.objects.filter(pk=conn.pk).update(mode="simple", sales_sync_enabled=True,
-                                                           sales_account_id="1")
+    QuickBooksConnection.objects.filter(pk=conn.pk).update(
+        mode="simple", sales_sync_enabled=True, sales_account_id="1"
+    )
     _revoke_at_intuit(qbo, conn)
     _expire_locally(conn)
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(step_url(workspace, "import"), {"import": "1"})
     run = ImportRun.objects.get()
     assert run.status == ImportStatus.PAUSED
-    progress = admin_client.get(f"/w/{workspace.pk}/integrations/quickbooks/imports/{run.pk}/").content.decode()
+    progress = admin_client.get(
+        f"/w/{workspace.pk}/integrations/quickbooks/imports/{run.pk}/"
+    ).content.decode()
     assert "needs to be reconnected" in progress and "hx-trigger" not in progress
     QuickBooksConnection.objects.filter(pk=conn.pk).update(setup_completed_at=timezone.now())
     start = admin_client.post(f"/w/{workspace.pk}/integrations/quickbooks/reconnect/")
@@ -147,15 +158,18 @@ def test_import_pauses_on_invalid_grant_and_resumes_after_reconnect(
     assert run.status == ImportStatus.DONE and run.created > 0
 
 
-def test_reconnect_must_choose_the_same_company(qbo: Any, connected: Any, admin_client: Client,
-                                               workspace: Any) -> None:
+def test_reconnect_must_choose_the_same_company(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
     conn = connected("owner@example.com", "Sandbox Company UK")
     QuickBooksConnection.objects.filter(pk=conn.pk).update(status=Status.NEEDS_RECONNECT)
     start = admin_client.post(f"/w/{workspace.pk}/integrations/quickbooks/reconnect/")
     callback = intuit_authorize(start["Location"], "owner@example.com", company="Sandbox Company US")
     response = admin_client.get(callback_path(callback))
     assert any("different QuickBooks company" in str(m) for m in response.wsgi_request._messages)
-    assert list(QuickBooksConnection.objects.values_list("realm_id", "status")) == [(qbo.realm_uk, "needs_reconnect")]
+    assert list(QuickBooksConnection.objects.values_list("realm_id", "status")) == [
+        (qbo.realm_uk, "needs_reconnect")
+    ]
 
 
 def test_repr_and_logs_never_show_tokens(qbo: Any, connected: Any, caplog: Any) -> None:
