@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -33,6 +34,7 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
+        self._initial_config = dataclasses.replace(self.config)
         self.clock = Clock()
         self.store = Store()
         self.stats = Stats()
@@ -80,6 +82,9 @@ class Emulator:
             self.store.auth.sessions.clear()
             seed_store(self.store)
             self.store.auth.apps = apps
+        for field in dataclasses.fields(self.config):
+            # Runtime knobs changed through /_emulator/settings go back to their start-up values too.
+            setattr(self.config, field.name, getattr(self._initial_config, field.name))
         self.register_demo_app()
         self.pending.clear()
         self.faults.clear()

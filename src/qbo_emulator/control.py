@@ -259,7 +259,7 @@ async def settings(request: Request) -> Response:
                 prefs["SalesFormsPrefs"]["CustomTxnNumbers"] = bool(body["custom_txn_numbers"])
             if "home_currency" in body:
                 prefs["CurrencyPrefs"]["HomeCurrency"] = {"value": str(body["home_currency"])}
-            realm.version += 1
+            realm.put("Preferences", dict(prefs))
             emu.store.mark_dirty()
     return JSONResponse({key: getattr(cfg, key) for key in knobs})
 

@@ -263,16 +263,12 @@ def parse(text: str) -> Query:
 
 
 def resolve(row: dict[str, Any], path: str) -> Any:
-    """Look up `A.B` case-insensitively; a reference object compares by its `value`."""
+    """Look up `A.B` (exact keys; `canonical` fixes the case first); a reference compares by its `value`."""
     cur: Any = row
     for part in path.split("."):
         if not isinstance(cur, dict):
             return None
-        if part in cur:
-            cur = cur[part]
-            continue
-        lowered = part.lower()
-        cur = next((v for k, v in cur.items() if k.lower() == lowered), None)
+        cur = cur.get(part)
     if isinstance(cur, dict) and "value" in cur:
         return cur["value"]
     return cur
@@ -377,32 +373,50 @@ class Result:
     total: int
 
 
-def evaluate(
+def _active(row: dict[str, Any]) -> bool:
+    return row.get("Active", True) is not False
+
+
+def select(
     query: Query,
     rows: Iterable[dict[str, Any]],
     *,
-    known_props: Callable[[str], bool],
+    canonical: Callable[[str], str | None],
     active_default: bool,
-) -> Result:
+) -> list[dict[str, Any]]:
+    """All rows matching the WHERE clause (plus QBO's active-only default), in ORDERBY order."""
+    conditions: list[Condition] = []
     for cond in query.where:
-        if not known_props(cond.prop):
+        prop = canonical(cond.prop)
+        if prop is None:
             raise validation_error(f"property '{cond.prop}' is not queryable")
-    for prop, _desc in query.order:
-        if not known_props(prop):
+        conditions.append(Condition(prop, cond.op, cond.values))
+    order: list[tuple[str, bool]] = []
+    for prop, desc in query.order:
+        fixed = canonical(prop)
+        if fixed is None:
             raise validation_error(f"property '{prop}' is not queryable")
-    conditions = list(query.where)
-    if active_default and not any(c.prop.lower() == "active" for c in conditions):
-        conditions.append(Condition("Active", "=", [True]))
-    selected = [r for r in rows if all(_matches(r, c) for c in conditions)] if conditions else list(rows)
-    if query.order:
-        for prop, desc in reversed(query.order):
-            selected.sort(key=_prop_key(prop), reverse=desc)
-    total = len(selected)
+        order.append((fixed, desc))
+    only_active = active_default and not any(c.prop == "Active" for c in conditions)
+    if only_active and not conditions:
+        selected = [r for r in rows if r.get("Active", True) is not False]
+    elif conditions:
+        selected = [
+            r for r in rows if (not only_active or _active(r)) and all(_matches(r, c) for c in conditions)
+        ]
+    else:
+        selected = list(rows)
+    for prop, desc in reversed(order):
+        selected.sort(key=_prop_key(prop), reverse=desc)
+    return selected
+
+
+def page(query: Query, selected: list[dict[str, Any]]) -> Result:
     if query.count:
-        return Result([], total)
+        return Result([], len(selected))
     limit = min(query.max_results, MAX_RESULTS_CAP)
     start = max(query.start, 1) - 1
-    return Result(selected[start : start + limit], total)
+    return Result(selected[start : start + limit], len(selected))
 
 
 def datetime_or_none(value: Any) -> datetime | None:

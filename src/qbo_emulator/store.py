@@ -7,6 +7,7 @@ single serialisation away from the response.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -49,6 +50,10 @@ class Realm:
     def __post_init__(self) -> None:
         self._tz = ZoneInfo(self.tz_name)
         self._sorted_cache: dict[tuple[str, str], tuple[int, list[dict[str, Any]]]] = {}
+        # Serialised rows keyed by object identity: stored rows are replaced, never edited in place, so a
+        # row's bytes stay valid until put() swaps the object.
+        self._wire_cache: dict[int, tuple[dict[str, Any], bytes]] = {}
+        self.query_cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -70,13 +75,26 @@ class Realm:
         self.counters[key] = value
         return value
 
+    def row_bytes(self, obj: dict[str, Any]) -> bytes:
+        cached = self._wire_cache.get(id(obj))
+        if cached is not None and cached[0] is obj:
+            return cached[1]
+        data = wire.dumps(obj)
+        self._wire_cache[id(obj)] = (obj, data)
+        return data
+
     def put(self, entity: str, obj: dict[str, Any]) -> None:
+        old = self.table(entity).get(obj["Id"])
+        if old is not None:
+            self._wire_cache.pop(id(old), None)
         self.table(entity)[obj["Id"]] = obj
         self.deleted.get(entity, {}).pop(obj["Id"], None)
         self.version += 1
 
     def remove(self, entity: str, obj_id: str, when: str) -> None:
-        self.table(entity).pop(obj_id, None)
+        old = self.table(entity).pop(obj_id, None)
+        if old is not None:
+            self._wire_cache.pop(id(old), None)
         self.deleted.setdefault(entity, {})[obj_id] = {"Id": obj_id, "LastUpdatedTime": when}
         self.version += 1
 

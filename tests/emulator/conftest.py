@@ -20,16 +20,6 @@ def server() -> Iterator[RunningEmulator]:
 @pytest.fixture
 def emu(server: RunningEmulator) -> RunningEmulator:
     server.reset()
-    server.control(
-        "POST",
-        "settings",
-        {
-            "limits_enabled": False,
-            "access_token_ttl": 3600,
-            "refresh_stale_grace": 86400,
-            "webhook_time_scale": 0.001,
-        },
-    )
     return server
 
 

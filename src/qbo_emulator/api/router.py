@@ -17,7 +17,7 @@ from . import base
 from .base import REGISTRY, Ctx, handler_for_path
 from .batch import run_batch
 from .cdc import run_cdc
-from .queries import run_query
+from .queries import render_query
 from .tax import create_tax_code
 
 if TYPE_CHECKING:
@@ -209,6 +209,12 @@ def parse_body(raw: bytes) -> dict[str, Any]:
 
 
 def _entity_reply(ctx: Ctx, name: str, obj: dict[str, Any]) -> Reply:
+    if ctx.realm.get(name, str(obj.get("Id", ""))) is obj:
+        time = wire.response_time(ctx.now(), ctx.realm.tz)
+        return Reply(
+            200,
+            b'{"' + name.encode() + b'":' + ctx.realm.row_bytes(obj) + b',"time":"' + time.encode() + b'"}',
+        )
     return Reply(200, wire.dumps(ctx.envelope({name: obj})))
 
 
@@ -236,7 +242,7 @@ def _dispatch(
             if "json" in content_type and text.lstrip().startswith("{"):
                 with contextlib.suppress(ValueError, AttributeError):
                     text = str(json.loads(text).get("query", text))
-        return Reply(200, wire.dumps(ctx.envelope(run_query(ctx, text))))
+        return Reply(200, render_query(ctx, text))
     if head == "batch" and len(parts) == 1 and method == "POST":
         return Reply(200, wire.dumps(ctx.envelope(run_batch(emu, ctx, parse_body(raw)))))
     if head == "cdc" and len(parts) == 1 and method in ("GET", "POST"):
