@@ -135,10 +135,18 @@ def asgi_client(**config: Any) -> tuple[httpx.AsyncClient, Emulator]:
     return client, app.state.emu
 
 
-def sync_asgi_client(**config: Any) -> tuple[Any, Emulator]:
-    """A synchronous client over Starlette's TestClient (in-process, runs the lifespan)."""
-    from starlette.testclient import TestClient
+def emulator_fixture(scope: str = "session", **config: Any) -> Any:
+    """A ready-made pytest fixture: `qbo = emulator_fixture(limits_enabled=False)` in a conftest.
 
-    config.setdefault("webhooks_enabled", False)
-    app = create_app(make_config(**config))
-    return TestClient(app, base_url="http://127.0.0.1:8001"), app.state.emu
+    Yields a RunningEmulator for the whole scope; call `.reset()` between tests when they need a clean seed.
+    """
+    import pytest
+
+    fixture: Any = pytest.fixture
+
+    @fixture(scope=scope)
+    def _fixture() -> Any:
+        with run_emulator_in_thread(**config) as running:
+            yield running
+
+    return _fixture

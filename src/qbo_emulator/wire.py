@@ -43,6 +43,8 @@ MONEY_KEYS: frozenset[str] = frozenset(
 )
 
 CENT = Decimal("0.01")
+# Far above any real amount, and small enough that quantizing to cents stays within Decimal's precision.
+MONEY_LIMIT = Decimal("1e15")
 # Money leaves the C encoder as a marked string ("\x00" digits "\x01") and one regex pass unquotes it:
 # much cheaper than a Python-level encoder on 1000-row pages. A user string would have to be exactly
 # NUL + digits + SOH to be mistaken for money.
@@ -58,7 +60,7 @@ def money(value: Any) -> Decimal:
         dec = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
         raise ValueError(f"not a number: {value!r}") from exc
-    if not dec.is_finite():
+    if not dec.is_finite() or abs(dec) >= MONEY_LIMIT:
         raise ValueError(f"not a number: {value!r}")
     return dec.quantize(CENT, rounding=ROUND_HALF_UP)
 

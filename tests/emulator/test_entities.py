@@ -410,3 +410,43 @@ def test_seed_data_shape(us: Api, uk: Api) -> None:
         "Accounts Receivable (A/R)",
         "Accounts Payable (A/P)",
     } <= names
+
+
+def test_inventory_quantity_follows_documents(us: Api) -> None:
+    before = us.ok(us.get("item/11"))["Item"]["QtyOnHand"]
+    line = {
+        "Amount": 30.0,
+        "DetailType": "SalesItemLineDetail",
+        "SalesItemLineDetail": {"ItemRef": {"value": "11"}, "Qty": 2, "UnitPrice": 15},
+    }
+    invoice = us.create("Invoice", {"Line": [line], "CustomerRef": {"value": "1"}})
+    assert us.ok(us.get("item/11"))["Item"]["QtyOnHand"] == before - 2
+    us.ok(us.post("invoice", {"Id": invoice["Id"], "SyncToken": "0"}, params={"operation": "void"}))
+    assert us.ok(us.get("item/11"))["Item"]["QtyOnHand"] == before
+    bill_line = {
+        "Amount": 50.0,
+        "DetailType": "ItemBasedExpenseLineDetail",
+        "ItemBasedExpenseLineDetail": {"ItemRef": {"value": "11"}, "Qty": 5, "UnitPrice": 10},
+    }
+    us.create("Bill", {"VendorRef": {"value": "29"}, "Line": [bill_line]})
+    assert us.ok(us.get("item/11"))["Item"]["QtyOnHand"] == before + 5
+
+
+def test_canadian_company_on_demand(us: Api) -> None:
+    made = us.server.client.post("/_emulator/companies", json={"name": "Maple Co", "country": "CA"}).json()
+    ca = Api(us.server, made["realm_id"])
+    body = {
+        "CustomerRef": {"value": "1"},
+        "Line": [
+            {
+                "Amount": 100.0,
+                "DetailType": "SalesItemLineDetail",
+                "SalesItemLineDetail": {"ItemRef": {"value": "1"}},
+            }
+        ],
+    }
+    assert "GST/HST" in ca.fault(ca.post("invoice", body))["Detail"]
+    body["Line"][0]["SalesItemLineDetail"]["TaxCodeRef"] = {"value": "3"}  # type: ignore[index]
+    invoice = ca.create("Invoice", body)
+    assert invoice["TotalAmt"] == 113 and invoice["CurrencyRef"]["value"] == "CAD"
+    assert ca.ok(ca.get(f"companyinfo/{made['realm_id']}"))["CompanyInfo"]["Country"] == "CA"

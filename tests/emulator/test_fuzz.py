@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from starlette.testclient import TestClient
 
-from qbo_emulator.testing import REALM_US, sync_asgi_client
+from qbo_emulator.testing import REALM_US, asgi_client
 
 ENTITIES = [
     "customer",
@@ -85,15 +86,33 @@ values = st.recursive(
 bodies = st.dictionaries(st.sampled_from(KEYS), values, max_size=8)
 
 
+class SyncAsgi:
+    """Drive the in-process ASGI app synchronously (no sockets) from hypothesis' sync test functions."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.loop = asyncio.new_event_loop()
+
+    def get(self, url: str, **kw: Any) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.get(url, **kw))
+
+    def post(self, url: str, **kw: Any) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.post(url, **kw))
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.client.aclose())
+        self.loop.close()
+
+
 @pytest.fixture(scope="module")
-def client() -> Iterator[tuple[TestClient, dict[str, str]]]:
-    test_client, emu = sync_asgi_client(limits_enabled=False)
-    with test_client:
-        grant = emu.tokens.issue_grant(
-            "tanto-demo", REALM_US, "owner@example.com", ["com.intuit.quickbooks.accounting"]
-        )
-        token = emu.tokens.token_response(grant)["access_token"]
-        yield test_client, {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+def client() -> Iterator[tuple[SyncAsgi, dict[str, str]]]:
+    async_client, emu = asgi_client(limits_enabled=False)
+    test_client = SyncAsgi(async_client)
+    scopes = ["com.intuit.quickbooks.accounting"]
+    grant = emu.tokens.issue_grant("tanto-demo", REALM_US, "owner@example.com", scopes)
+    token = emu.tokens.token_response(grant)["access_token"]
+    yield test_client, {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    test_client.close()
 
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -106,7 +125,7 @@ FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCh
     operation=st.sampled_from(["", "update", "delete", "void", "x"]),
 )
 def test_random_bodies_never_500(
-    client: tuple[TestClient, dict[str, str]], entity: str, body: dict[str, Any], operation: str
+    client: tuple[SyncAsgi, dict[str, str]], entity: str, body: dict[str, Any], operation: str
 ) -> None:
     test_client, headers = client
     params = {"operation": operation} if operation else {}
@@ -164,7 +183,7 @@ words = st.sampled_from(
 @FAST
 @given(tokens=st.lists(words, max_size=14), noise=st.text(max_size=10))
 def test_random_queries_never_500(
-    client: tuple[TestClient, dict[str, str]], tokens: list[str], noise: str
+    client: tuple[SyncAsgi, dict[str, str]], tokens: list[str], noise: str
 ) -> None:
     test_client, headers = client
     text = " ".join(tokens) + noise
@@ -180,7 +199,7 @@ def test_random_queries_never_500(
 
 @FAST
 @given(path=st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789/._-", max_size=30))
-def test_random_paths_never_500(client: tuple[TestClient, dict[str, str]], path: str) -> None:
+def test_random_paths_never_500(client: tuple[SyncAsgi, dict[str, str]], path: str) -> None:
     test_client, headers = client
     response = test_client.get(f"/v3/company/{REALM_US}/{path}", headers=headers)
     assert response.status_code < 500, response.text
@@ -188,7 +207,7 @@ def test_random_paths_never_500(client: tuple[TestClient, dict[str, str]], path:
 
 @FAST
 @given(raw=st.binary(max_size=60))
-def test_random_bytes_never_500(client: tuple[TestClient, dict[str, str]], raw: bytes) -> None:
+def test_random_bytes_never_500(client: tuple[SyncAsgi, dict[str, str]], raw: bytes) -> None:
     test_client, headers = client
     response = test_client.post(f"/v3/company/{REALM_US}/invoice", content=raw, headers=headers)
     assert response.status_code < 500, response.text

@@ -293,6 +293,42 @@ def refresh_party_balance(ctx: Ctx, party: str, party_id: str | None) -> None:
     ctx.realm.put(party, updated)
 
 
+# How each document moves stock: sales out, credits and purchases in.
+STOCK_SIGN = {"Invoice": -1, "CreditMemo": 1, "Bill": 1}
+
+
+def _stock_lines(doc: JsonObj | None) -> dict[str, Decimal]:
+    """Quantity per inventory item on a document; a voided document moves nothing."""
+    out: dict[str, Decimal] = {}
+    if not doc or doc.get("PrivateNote") == "Voided":
+        return out
+    for line in doc.get("Line", []):
+        detail = line.get("SalesItemLineDetail") or line.get("ItemBasedExpenseLineDetail")
+        if not isinstance(detail, dict) or "Qty" not in detail:
+            continue
+        item_id = (detail.get("ItemRef") or {}).get("value")
+        if item_id:
+            out[item_id] = out.get(item_id, Decimal(0)) + Decimal(str(detail["Qty"]))
+    return out
+
+
+def adjust_stock(ctx: Ctx, entity: str, obj: JsonObj | None, previous: JsonObj | None) -> None:
+    """QBO tracks QtyOnHand for Inventory items from the documents that move them."""
+    sign = STOCK_SIGN.get(entity)
+    if sign is None:
+        return
+    new, old = _stock_lines(obj), _stock_lines(previous)
+    for item_id in set(new) | set(old):
+        delta = (new.get(item_id, Decimal(0)) - old.get(item_id, Decimal(0))) * sign
+        item = ctx.realm.get("Item", item_id)
+        if not delta or item is None or not item.get("TrackQtyOnHand"):
+            continue
+        updated = dict(item)
+        updated["QtyOnHand"] = wire.number(float(Decimal(str(item.get("QtyOnHand", 0))) + delta))
+        updated["MetaData"] = dict(item.get("MetaData", {}), LastUpdatedTime=ctx.stamp())
+        ctx.realm.put("Item", updated)
+
+
 class Transaction(Handler):
     creatable = True
     deletable = True
@@ -307,6 +343,7 @@ class Transaction(Handler):
         raise NotImplementedError
 
     def after_commit(self, ctx: Ctx, obj: JsonObj, previous: JsonObj | None) -> None:
+        adjust_stock(ctx, self.name, obj, previous)
         party_id = (obj or previous or {}).get(self.party_ref, {}).get("value")
         refresh_party_balance(ctx, self.party, party_id)
         old_party = (previous or {}).get(self.party_ref, {}).get("value")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..store import Realm, Store, User
-from . import common, gb, us
+from . import ca, common, gb, us
 
 REALM_BASE = 9341452000000000
 SEED_PASSWORD = "sandbox"
@@ -16,6 +16,7 @@ SEED_PASSWORD = "sandbox"
 COUNTRY_BUILDERS: dict[str, tuple[Callable[[Realm], None], str, str]] = {
     "US": (us.build, "America/Los_Angeles", "USD"),
     "GB": (gb.build, "Europe/London", "GBP"),
+    "CA": (ca.build, "America/Toronto", "CAD"),
 }
 
 SEED_COMPANIES = [
@@ -139,7 +140,11 @@ TRADES = [
     "Logistics",
     "Design",
 ]
-SUFFIX = {"US": ["LLC", "Inc.", "Co.", "Corp."], "GB": ["Ltd", "& Co", "plc", "Ltd"]}
+SUFFIX = {
+    "US": ["LLC", "Inc.", "Co.", "Corp."],
+    "GB": ["Ltd", "& Co", "plc", "Ltd"],
+    "CA": ["Inc.", "Ltd.", "Corp."],
+}
 CITIES = {
     "US": [
         ("Oakland", "CA", "946"),
@@ -148,6 +153,12 @@ CITIES = {
         ("Denver", "CO", "802"),
         ("Tucson", "AZ", "857"),
         ("Madison", "WI", "537"),
+    ],
+    "CA": [
+        ("Toronto", "ON", "M5V"),
+        ("Ottawa", "ON", "K1P"),
+        ("Vancouver", "BC", "V6B"),
+        ("Calgary", "AB", "T2P"),
     ],
     "GB": [
         ("Leeds", "West Yorkshire", "LS"),
@@ -159,6 +170,14 @@ CITIES = {
     ],
 }
 STREETS = ["Main St.", "Oak Ave.", "Mill Lane", "Station Road", "Harbor Way", "Elm St.", "Market Street"]
+
+
+def _postal_tail(rng: random.Random, country: str) -> str:
+    if country == "US":
+        return f"{rng.randint(10, 99)}"
+    if country == "CA":
+        return f" {rng.randint(1, 9)}A{rng.randint(1, 9)}"
+    return f"{rng.randint(1, 20)} {rng.randint(1, 9)}AB"
 
 
 def _existing_names(realm: Realm) -> set[str]:
@@ -191,10 +210,7 @@ def bulk_contacts(realm: Realm, entity: str, count: int, seed: int = 7) -> list[
             f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
             city,
             region,
-            postal
-            + (
-                f"{rng.randint(10, 99)}" if country == "US" else f"{rng.randint(1, 20)} {rng.randint(1, 9)}AB"
-            ),
+            postal + _postal_tail(rng, country),
         )
         oid = realm.next_id(entity)
         domain = f"{family.lower()}{n}"
