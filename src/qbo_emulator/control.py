@@ -12,6 +12,7 @@ from starlette.routing import Route
 from . import wire
 from .companies.seed import bulk_contacts, new_realm, next_realm_id
 from .faults import FaultRule
+from .oauth import base_url
 from .store import App, User
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ async def tokens(request: Request) -> Response:
     grant = emu.tokens.issue_grant(
         client_id, realm_id, str(body.get("email", realm.owner_email)), list(scopes)
     )
-    return JSONResponse(emu.tokens.token_response(grant, dict(request.headers), ""))
+    return JSONResponse(emu.tokens.token_response(grant, dict(request.headers), base_url(request)))
 
 
 async def faults(request: Request) -> Response:

@@ -252,3 +252,56 @@ def test_revoke_disconnects(emu: RunningEmulator) -> None:
 def test_userinfo(emu: RunningEmulator) -> None:
     info = httpx.get(f"{emu.base_url}/v1/openid_connect/userinfo", headers=emu.auth(emu.token())).json()
     assert info["email"] == "owner@example.com" and info["givenName"] and info["familyName"] and info["sub"]
+
+
+def test_signed_in_session_skips_sign_in(emu: RunningEmulator) -> None:
+    with _browser(emu) as browser:
+        auth_id = _field(_authorize(browser).text, "auth_id")
+        browser.post(
+            "/connect/oauth2/signin",
+            data={"auth_id": auth_id, "email": "solo@example.com", "password": "sandbox"},
+        )
+        again = _authorize(browser, state="second")
+    assert again.status_code == 200 and "Connect" in again.text and 'name="password"' not in again.text
+
+
+def test_code_exchange_rules(emu: RunningEmulator) -> None:
+    code = connect(emu, email="solo@example.com")["code"][0]
+    wrong_redirect = httpx.post(
+        f"{emu.base_url}/oauth2/v1/tokens/bearer",
+        auth=("tanto-demo", "tanto-demo-secret"),
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": "http://x/cb"},
+    )
+    assert wrong_redirect.status_code == 400 and wrong_redirect.json()["error"] == "invalid_grant"
+    odd = httpx.post(
+        f"{emu.base_url}/oauth2/v1/tokens/bearer",
+        auth=("tanto-demo", "tanto-demo-secret"),
+        data={"grant_type": "password"},
+    )
+    assert odd.status_code == 400 and odd.json()["error"] == "unsupported_grant_type"
+    unknown = _exchange(emu, "AB11not-a-code")
+    assert unknown.status_code == 400 and unknown.json() == {"error": "invalid_grant"}
+
+
+def test_id_token_is_a_verifiable_rs256_jwt(emu: RunningEmulator) -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    token = emu.token()["id_token"]
+    header_b64, payload_b64, sig_b64 = token.split(".")
+
+    def unb64(part: str) -> bytes:
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+    key = httpx.get(f"{emu.base_url}/op/v1/jwks").json()["keys"][0]
+    public = rsa.RSAPublicNumbers(
+        int.from_bytes(unb64(key["e"]), "big"), int.from_bytes(unb64(key["n"]), "big")
+    )
+    public.public_key().verify(
+        unb64(sig_b64), f"{header_b64}.{payload_b64}".encode(), padding.PKCS1v15(), hashes.SHA256()
+    )
+    import json
+
+    claims = json.loads(unb64(payload_b64))
+    issuer = httpx.get(f"{emu.base_url}/.well-known/openid_configuration").json()["issuer"]
+    assert claims["iss"] == issuer and claims["aud"] == ["tanto-demo"] and claims["realmid"] == REALM_US
