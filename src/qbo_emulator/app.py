@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -104,6 +105,14 @@ class Emulator:
             self.persistence.stop()
 
 
+API_HEADERS = [
+    (b"qbo-version", b"1988.128"),
+    (b"cache-control", b"max-age=0, no-cache, no-store, must-revalidate, private"),
+    (b"expires", b"0"),
+    (b"strict-transport-security", b"max-age=15552000"),
+]
+
+
 class ConnectionDropped(Exception):
     """Raised when no transport can be aborted (in-process ASGI tests): the client sees an error, no reply."""
 
@@ -136,6 +145,11 @@ class WireMiddleware:
                 headers = list(message.get("headers", []))
                 headers.append((b"intuit_tid", tid.encode()))
                 headers.append((b"intuit-tid", tid.encode()))
+                if scope.get("path", "").startswith("/v3/"):
+                    # The rest of what the API gateway sends on every answer (recorded cassettes).
+                    headers.extend(API_HEADERS)
+                    headers.append((b"x-spanid", str(uuid.uuid4()).encode()))
+                    headers.append((b"x-amzn-trace-id", b"Root=" + tid.encode()))
                 message = dict(message, headers=headers)
             if dropped:
                 return

@@ -450,3 +450,24 @@ def test_canadian_company_on_demand(us: Api) -> None:
     invoice = ca.create("Invoice", body)
     assert invoice["TotalAmt"] == 113 and invoice["CurrencyRef"]["value"] == "CAD"
     assert ca.ok(ca.get(f"companyinfo/{made['realm_id']}"))["CompanyInfo"]["Country"] == "CA"
+
+
+def test_line_ids_survive_updates_and_gateway_headers(us: Api) -> None:
+    invoice = us.create("Invoice", invoice_body(amount=10.0))
+    lines = [ln for ln in invoice["Line"] if ln["DetailType"] == "SalesItemLineDetail"]
+    extra = {
+        "Amount": 5.0,
+        "DetailType": "SalesItemLineDetail",
+        "SalesItemLineDetail": {"ItemRef": {"value": "1"}},
+    }
+    response = us.post(
+        "invoice", {"Id": invoice["Id"], "SyncToken": "0", "sparse": True, "Line": [extra, *lines]}
+    )
+    updated = us.ok(response)["Invoice"]
+    items = [ln for ln in updated["Line"] if ln["DetailType"] == "SalesItemLineDetail"]
+    assert [ln["LineNum"] for ln in items] == [1, 2]
+    assert items[1]["Id"] == lines[0]["Id"] and items[0]["Id"] != lines[0]["Id"]
+    assert updated["TotalAmt"] == 15 and updated["DocNumber"] == invoice["DocNumber"]
+    for header in ("intuit_tid", "qbo-version", "x-spanid", "x-amzn-trace-id"):
+        assert header in response.headers
+    assert response.headers["content-type"] == "application/json;charset=utf-8"

@@ -91,10 +91,6 @@ class Handler:
     def default_order(self) -> tuple[str, Callable[[JsonObj], Any]]:
         return "Id", lambda r: int(r["Id"]) if str(r["Id"]).isdigit() else 0
 
-    def known_prop(self, prop: str) -> bool:
-        head = prop.split(".")[0].lower()
-        return head in {f.lower() for f in self.fields}
-
     def read(self, ctx: Ctx, obj_id: str) -> JsonObj:
         obj = ctx.realm.get(self.name, obj_id)
         if obj is None:

@@ -190,13 +190,21 @@ def _sales_lines(ctx: Ctx, body: JsonObj) -> tuple[list[JsonObj], list[JsonObj]]
 
 
 def _number_lines(lines: list[JsonObj]) -> None:
+    """LineNum runs 1..n; a line keeps the Id the client sent (an update), new lines get fresh Ids."""
+    kept = {str(line["Id"]) for line in lines if str(line.get("Id", "")).isdigit()}
+    next_id = max((int(i) for i in kept), default=0)
+    seen: set[str] = set()
     for n, line in enumerate(lines, start=1):
-        line["Id"] = str(n)
-        line["LineNum"] = n
-        ordered = {"Id": line.pop("Id"), "LineNum": line.pop("LineNum")}
+        line_id = str(line.get("Id", ""))
+        if not line_id.isdigit() or line_id in seen:
+            next_id += 1
+            line_id = str(next_id)
+        seen.add(line_id)
+        line.pop("Id", None)
+        line.pop("LineNum", None)
         rest = dict(line)
         line.clear()
-        line.update(ordered)
+        line.update({"Id": line_id, "LineNum": n})
         line.update(rest)
 
 
@@ -407,22 +415,14 @@ class SalesDocument(Transaction):
         obj["TxnDate"] = _txn_date(ctx, body)
         obj["CurrencyRef"] = cur
         _exchange(ctx, body, cur, obj)
-        doc = (
-            _doc_number(ctx, self.name, body, current["Id"] if current else None)
-            if (current is None or "DocNumber" in body or ctx.custom_txn_numbers)
-            else (current or {}).get("DocNumber")
-        )
+        if current is None or body.get("DocNumber"):
+            doc = _doc_number(ctx, self.name, body, current["Id"] if current else None)
+        else:
+            doc = current.get("DocNumber")
         if doc is not None:
             obj["DocNumber"] = doc
         else:
             obj.pop("DocNumber", None)
-        if (
-            current is not None
-            and "DocNumber" not in body
-            and current.get("DocNumber")
-            and not ctx.custom_txn_numbers
-        ):
-            obj["DocNumber"] = current["DocNumber"]
         for addr in ("BillAddr", "ShipAddr"):
             if addr not in body and customer.get(addr):
                 obj[addr] = copy.deepcopy(customer[addr])
@@ -506,16 +506,11 @@ class InvoiceHandler(SalesDocument):
                 "",
             )
 
-    def update(self, ctx: Ctx, body: JsonObj, sparse: bool) -> JsonObj:
-        body = dict(body)
-        body.setdefault("Id", body.get("Id"))
-        return super().update(ctx, body, sparse)
-
     def build(self, ctx: Ctx, body: JsonObj, current: JsonObj | None) -> JsonObj:
-        if current is not None:
-            body = dict(body, Id=current["Id"])
-        obj = super().build(ctx, body, current)
-        obj.pop("Id", None) if current is None else None
+        # Balance needs the invoice's own Id to find the payments applied to it.
+        obj = super().build(ctx, dict(body, Id=current["Id"]) if current else body, current)
+        if current is None:
+            obj.pop("Id", None)
         return obj
 
     def void(self, ctx: Ctx, body: JsonObj) -> JsonObj:
