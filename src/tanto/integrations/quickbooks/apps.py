@@ -8,6 +8,7 @@ class QuickBooksConfig(AppConfig):
 
     def ready(self) -> None:
         from tanto.integrations.base import register
+        from tanto.integrations.quickbooks import checks  # noqa: F401  (registers the system checks)
         from tanto.integrations.quickbooks.provider import PROVIDER
 
         register(PROVIDER)

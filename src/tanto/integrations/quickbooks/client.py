@@ -17,8 +17,6 @@ from django.utils import timezone
 
 from tanto.integrations.quickbooks import oauth, tokens
 from tanto.integrations.quickbooks.errors import (
-    AuthError,
-    QuickBooksError,
     TransientError,
     UncertainOutcome,
     error_for_response,
@@ -108,8 +106,14 @@ class QuickBooksClient:
         path = url.split("/v3/", 1)[-1]
         elapsed = round((time.monotonic() - started) * 1000)
         # The path only: query strings and bodies can hold customer data.
-        logger.info("quickbooks.api.response %s %s %s intuit_tid=%s %sms", method, path, response.status_code,
-                    self.last_intuit_tid, elapsed)
+        logger.info(
+            "quickbooks.api.response %s %s %s intuit_tid=%s %sms",
+            method,
+            path,
+            response.status_code,
+            self.last_intuit_tid,
+            elapsed,
+        )
         return response
 
     def _result(self, method: str, path: str, response: httpx.Response) -> dict[str, Any]:
@@ -129,15 +133,13 @@ class QuickBooksClient:
             )
         if error is not None:
             logger.warning(
-                "quickbooks.api.fault",
-                extra={
-                    "method": method,
-                    "path": path,
-                    "status": error.status,
-                    "code": error.code,
-                    "kind": str(error.kind),
-                    "intuit_tid": error.intuit_tid,
-                },
+                "quickbooks.api.fault %s %s status=%s code=%s kind=%s intuit_tid=%s",
+                method,
+                path.split("?", 1)[0],
+                error.status,
+                error.code,
+                error.kind,
+                error.intuit_tid,
             )
             raise error
         self._record_success()
@@ -212,6 +214,3 @@ def _seconds(value: str | None) -> float | None:
         return float(value) if value else None
     except ValueError:
         return None
-
-
-__all__ = ["AuthError", "PAGE_SIZE", "QuickBooksClient", "QuickBooksError", "quote"]

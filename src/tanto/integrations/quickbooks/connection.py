@@ -102,7 +102,7 @@ def complete_connection(
         raise ConnectRefused(_realm_taken_message()) from exc
     conn.refresh_from_db()
     _load_company(conn)
-    logger.info("quickbooks.connect.stored", extra={"connection": conn.pk, "workspace": workspace.pk})
+    logger.info("quickbooks.connect.stored connection=%s workspace=%s", conn.pk, workspace.pk)
     return conn
 
 
@@ -169,7 +169,7 @@ def disconnect(conn: QuickBooksConnection) -> bool:
     conn.status = Status.DISCONNECTED
     conn.disconnected_at = timezone.now()
     conn.save()
-    logger.info("quickbooks.disconnect", extra={"connection": conn.pk, "revoked": revoked})
+    logger.info("quickbooks.disconnect connection=%s revoked=%s", conn.pk, revoked)
     return revoked
 
 

@@ -126,10 +126,6 @@ class QuickBooksConnection(models.Model):
         return self.country == "US"
 
     @property
-    def is_live(self) -> bool:
-        return self.status != Status.DISCONNECTED
-
-    @property
     def is_active(self) -> bool:
         """Connected and set up: pushes may run."""
         return self.status == Status.CONNECTED and self.setup_completed_at is not None

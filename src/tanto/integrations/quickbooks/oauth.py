@@ -137,8 +137,7 @@ def _token_request(form: dict[str, str]) -> TokenSet:
         return TokenSet.from_response(body)
     error = str(body.get("error", ""))
     logger.warning(
-        "quickbooks.oauth.token_refused",
-        extra={"status": response.status_code, "error": error, "intuit_tid": tid},
+        "quickbooks.oauth.token_refused status=%s error=%s intuit_tid=%s", response.status_code, error, tid
     )
     if error == "invalid_grant":
         raise NeedsReconnect(
@@ -180,7 +179,7 @@ def revoke(token: Secret) -> bool:
         logger.warning("quickbooks.oauth.revoke_unreachable")
         return False
     if response.status_code != 200:
-        logger.warning("quickbooks.oauth.revoke_refused", extra={"status": response.status_code})
+        logger.warning("quickbooks.oauth.revoke_refused status=%s", response.status_code)
     return response.status_code == 200
 
 

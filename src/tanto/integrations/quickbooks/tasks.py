@@ -12,7 +12,7 @@ from django.utils import timezone
 from tanto.integrations.quickbooks.client import QuickBooksClient
 from tanto.integrations.quickbooks.contacts import ContactImporter, PageResult
 from tanto.integrations.quickbooks.errors import NeedsReconnect, QuickBooksError
-from tanto.integrations.quickbooks.models import ContactKind, ImportRun, ImportStatus
+from tanto.integrations.quickbooks.models import ImportRun, ImportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -59,16 +59,26 @@ def run_import(run: ImportRun) -> None:
                 for page in client.pages(entity, total=total):
                     _record(run, len(page), importer.import_page(page))
     except NeedsReconnect:
-        logger.warning("quickbooks.import.paused", extra={"run": run.pk})
+        logger.warning("quickbooks.import.paused run=%s (needs reconnect)", run.pk)
         ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.PAUSED)
         return
     except QuickBooksError as exc:
-        logger.warning("quickbooks.import.failed", extra={"run": run.pk, "code": exc.code})
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportStatus.FAILED, error=exc.message[:500], finished_at=timezone.now()
+        logger.warning(
+            "quickbooks.import.failed run=%s code=%s intuit_tid=%s", run.pk, exc.code, exc.intuit_tid
         )
+        _fail(run, exc.message)
         return
+    except Exception:
+        # Never leave the progress bar spinning after a crash; the worker logs the traceback.
+        _fail(run, "The import stopped unexpectedly. Start it again: nothing will be duplicated.")
+        raise
     ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.DONE, finished_at=timezone.now())
+
+
+def _fail(run: ImportRun, message: str) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportStatus.FAILED, error=message[:500], finished_at=timezone.now()
+    )
 
 
 def _record(run: ImportRun, rows: int, result: PageResult) -> None:

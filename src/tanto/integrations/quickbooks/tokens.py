@@ -56,7 +56,7 @@ def refresh_tokens(conn: QuickBooksConnection, *, seen_version: int) -> Secret:
         elif row.refresh_token_version != seen_version and row.access_token_valid(
             timezone.now() + EXPIRY_MARGIN
         ):
-            logger.info("quickbooks.tokens.refreshed_elsewhere", extra={"connection": row.pk})
+            logger.info("quickbooks.tokens.refreshed_elsewhere connection=%s", row.pk)
         else:
             refused = _rotate(row)
     conn.refresh_from_db()
@@ -84,14 +84,14 @@ def _rotate(row: QuickBooksConnection) -> NeedsReconnect | None:
     )
     if not swapped:
         # Only reachable where the database could not lock the row: the other rotation won and is kept.
-        logger.warning("quickbooks.tokens.lost_refresh_race", extra={"connection": row.pk})
+        logger.warning("quickbooks.tokens.lost_refresh_race connection=%s", row.pk)
     else:
-        logger.info("quickbooks.tokens.refreshed", extra={"connection": row.pk})
+        logger.info("quickbooks.tokens.refreshed connection=%s", row.pk)
     return None
 
 
 def _mark_needs_reconnect(row: QuickBooksConnection, exc: NeedsReconnect) -> NeedsReconnect:
     # Committed with the surrounding transaction; the error is raised only after it has been.
     QuickBooksConnection.objects.filter(pk=row.pk).update(status=Status.NEEDS_RECONNECT)
-    logger.warning("quickbooks.tokens.needs_reconnect", extra={"connection": row.pk})
+    logger.warning("quickbooks.tokens.needs_reconnect connection=%s", row.pk)
     return exc

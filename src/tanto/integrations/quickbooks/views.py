@@ -73,12 +73,17 @@ def disconnect(request: WorkspaceRequest) -> HttpResponse:
     return _tab(request.workspace.pk)
 
 
+@login_not_required
 @never_cache
 @require_GET
 def callback(request: HttpRequest) -> HttpResponse:
     """Intuit sends the user back here with code, state and realmId. Whatever happens, the answer is a
     redirect to a clean URL: no page is ever shown while the code is in the address bar."""
-    pending = flow.consume_state(request, request.GET.get("state", ""))
+    # Signed out meanwhile: no session, so no state matches, and the answer is still a clean redirect
+    # (never the login page with the code in its `next` parameter).
+    pending = (
+        flow.consume_state(request, request.GET.get("state", "")) if request.user.is_authenticated else None
+    )
     if pending is None:
         messages.error(
             request,

@@ -9,15 +9,20 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from tanto.integrations.base import SetupPipeline, SetupStep
-from tanto.integrations.quickbooks.models import ImportRun, QuickBooksConnection
+from tanto.integrations.quickbooks.models import ImportRun, ImportStatus, QuickBooksConnection
 from tanto.integrations.quickbooks.setup.common import render_step, step_url, tab_url
 from tanto.integrations.quickbooks.tasks import enqueue_import
 
 ACTIVE_MESSAGE = "The integration is now active!"
+UNFINISHED = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
 def start_import(conn: QuickBooksConnection, request: HttpRequest) -> ImportRun:
+    """A new import, unless one is already under way (a double click must not run two at once)."""
     with transaction.atomic():
+        running = ImportRun.objects.filter(connection=conn, status__in=UNFINISHED).first()
+        if running is not None:
+            return running
         run = ImportRun.objects.create(
             workspace_id=conn.workspace_id, connection=conn, requested_by=request.user
         )
