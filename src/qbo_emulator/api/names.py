@@ -104,7 +104,9 @@ class NameList(Handler):
             as_bool(body["Active"], "Active")
         obj = dict(body)
         obj["DisplayName"] = display
-        obj.setdefault("PrintOnCheckName", body.get("CompanyName") or display)
+        # Clients that serialise every attribute send "" for unset fields; QBO fills those like absent ones.
+        if not obj.get("PrintOnCheckName"):
+            obj["PrintOnCheckName"] = body.get("CompanyName") or display
         obj.setdefault("Active", True)
         self.defaults(ctx, obj, current)
         return obj
@@ -186,7 +188,8 @@ class CustomerHandler(NameList):
                 "CurrencyRef",
             )
         obj["CurrencyRef"] = currency(ctx, obj)
-        obj.setdefault("PreferredDeliveryMethod", "Print")
+        if not obj.get("PreferredDeliveryMethod"):
+            obj["PreferredDeliveryMethod"] = "Print"
         for key, kind in (
             ("SalesTermRef", "Term"),
             ("PaymentMethodRef", None),

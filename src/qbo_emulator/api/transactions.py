@@ -67,7 +67,7 @@ def _lines(body: JsonObj) -> list[JsonObj]:
 
 def _txn_date(ctx: Ctx, body: JsonObj, key: str = "TxnDate") -> str:
     raw = body.get(key)
-    if raw is None:
+    if raw is None or raw == "":
         return ctx.today()
     try:
         return date.fromisoformat(str(raw)[:10]).isoformat()
@@ -137,7 +137,8 @@ def _qty_price_amount(detail: JsonObj, line: JsonObj) -> Decimal:
         detail["UnitPrice"] = price
     if "Amount" in line and line["Amount"] is not None:
         amount = as_money(line["Amount"], "Amount")
-        if qty is not None and price is not None:
+        # Clients such as python-quickbooks send Qty 0 / UnitPrice 0 for "not given", which QBO accepts.
+        if qty and price:
             expected = (Decimal(str(qty)) * Decimal(str(price))).quantize(Decimal("0.01"), ROUND_HALF_UP)
             if expected != amount:
                 raise fault(
@@ -492,7 +493,7 @@ class InvoiceHandler(SalesDocument):
         )
         if ref_value(obj, "SalesTermRef"):
             obj["SalesTermRef"] = named_ref(ctx, "Term", str(term_id))
-        if "DueDate" in obj:
+        if obj.get("DueDate"):
             obj["DueDate"] = _txn_date(ctx, obj, "DueDate")
         else:
             obj["DueDate"] = _due_date(ctx, obj["TxnDate"], term_id)
@@ -634,7 +635,9 @@ class BillHandler(Transaction):
         if ref_value(body, "SalesTermRef"):
             obj["SalesTermRef"] = {"value": term_id}
         obj["DueDate"] = (
-            _txn_date(ctx, body, "DueDate") if "DueDate" in body else _due_date(ctx, obj["TxnDate"], term_id)
+            _txn_date(ctx, body, "DueDate")
+            if body.get("DueDate")
+            else _due_date(ctx, obj["TxnDate"], term_id)
         )
         if "DocNumber" in body and body["DocNumber"] is not None:
             obj["DocNumber"] = str(body["DocNumber"])
