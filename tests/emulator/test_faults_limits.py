@@ -143,3 +143,20 @@ def test_no_control_plane_gives_404() -> None:
     with run_emulator_in_thread(control=False, webhooks_enabled=False) as running:
         assert running.client.post("/_emulator/reset").status_code == 404
         assert running.client.get("/.well-known/openid_configuration").status_code == 200
+
+
+def test_entity_rule_matches_queries_about_that_entity(us: Api) -> None:
+    us.server.control("POST", "faults", [{"kind": "http_500", "entity": "Invoice"}])
+    assert us.query("select * from Invoice").status_code == 500
+    assert us.query("select * from Customer").status_code == 200
+    posted = us.client.post(
+        "/query", content=b"SELECT * FROM Invoice", headers={"Content-Type": "application/text"}
+    )
+    assert posted.status_code == 500
+
+
+def test_probability_rules(us: Api) -> None:
+    us.server.control("POST", "faults", [{"kind": "http_500", "probability": 0.0}])
+    assert all(us.get("customer/1").status_code == 200 for _ in range(5))
+    us.server.control("POST", "faults", [{"kind": "http_500", "probability": 1.0}])
+    assert us.get("customer/1").status_code == 500

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -66,8 +67,16 @@ def throttle_reply(emu: Emulator) -> Reply:
     return gateway_reply(emu, 429, "3001", "ThrottleExceeded", "The request limit was reached.", "SERVICE")
 
 
-def entity_of(rest: str) -> str | None:
+QUERY_FROM = re.compile(r"\bfrom\s+([A-Za-z]+)", re.I)
+
+
+def entity_of(rest: str, query_text: str = "") -> str | None:
+    """The entity a request is about, for fault rules: the path's entity, or a query's FROM entity."""
     head = rest.strip("/").split("/")[0].split("?")[0].lower()
+    if head == "query" and query_text:
+        found = QUERY_FROM.search(query_text)
+        if found:
+            return found.group(1)
     handler = handler_for_path(head)
     return handler.name if handler else head or None
 
@@ -116,7 +125,11 @@ async def _handle(emu: Emulator, request: Request, realm_id: str, rest: str, cli
     assert realm is not None
     ctx = Ctx(emu.store, realm, emu.clock, emu.config)
     path = request.url.path
-    rule = emu.faults.pick(request.method, path, entity_of(rest), realm_id)
+    raw = await request.body()
+    query_text = request.query_params.get("query", "") or (
+        raw[:2000].decode("utf-8", "replace") if raw else ""
+    )
+    rule = emu.faults.pick(request.method, path, entity_of(rest, query_text), realm_id)
     if rule is not None:
         emu.stats.bump(realm_id, "injected_faults", rule.kind)
         if rule.kind in ("latency", "stall"):
@@ -137,7 +150,6 @@ async def _handle(emu: Emulator, request: Request, realm_id: str, rest: str, cli
     if is_batch and not emu.limiter.take_batch(realm_id, client_id):
         emu.stats.bump(realm_id, "limit_violations", "batch_per_minute")
         return throttle_reply(emu)
-    raw = await request.body()
     request_id = request.query_params.get("requestid")
     if request.method == "POST" and request_id:
         limit = 36 if is_batch else MAX_REQUESTID
