@@ -269,8 +269,11 @@ def resolve(row: dict[str, Any], path: str) -> Any:
         if not isinstance(cur, dict):
             return None
         cur = cur.get(part)
-    if isinstance(cur, dict) and "value" in cur:
-        return cur["value"]
+    if isinstance(cur, dict):
+        # References compare by id; email, phone and web objects by their one text field.
+        for key in ("value", "Address", "FreeFormNumber", "URI"):
+            if key in cur:
+                return cur[key]
     return cur
 
 

@@ -96,3 +96,11 @@ def test_transactions_and_other_entities_queryable(us: Api) -> None:
     assert rows(us, "select * from Invoice where TotalAmt > '4.00'", "Invoice")
     assert rows(us, "select * from CompanyInfo", "CompanyInfo")
     assert rows(us, "select * from Item where Type = 'Inventory'", "Item")
+
+
+def test_filters_on_contact_objects_and_sku(us: Api) -> None:
+    found = rows(us, "select * from Customer where PrimaryEmailAddr = 'amy@amysbirdsanctuary.example'")
+    assert [r["DisplayName"] for r in found] == ["Amy's Bird Sanctuary"]
+    items = rows(us, "select * from Item where Sku = 'SKU-0011'", "Item")
+    assert [i["Name"] for i in items] == ["Pump"]
+    assert rows(us, "select * from Account where AccountSubType = 'Inventory'", "Account")
