@@ -172,3 +172,42 @@ def test_the_app_reaches_quickbooks_only_through_the_provider_interface(
     assert not found.is_active and not found.needs_reconnect
     QuickBooksConnection.objects.filter(pk=conn.pk).update(status=Status.DISCONNECTED)
     assert base.active_connection(workspace) is None
+
+
+def test_a_tax_rate_added_after_setup_is_flagged(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
+    from tanto.catalog.models import TaxRate
+    from tanto.integrations.quickbooks.models import TaxMapping
+
+    conn = connected("owner@example.com", "Sandbox Company UK")
+    for rate in TaxRate.objects.filter(workspace=workspace):
+        TaxMapping.objects.create(connection=conn, tax_rate=rate, tax_code_id="2", tax_code_name="20.0% S")
+    QuickBooksConnection.objects.filter(pk=conn.pk).update(mode="simple", setup_completed_at=timezone.now())
+    assert "not mapped" not in admin_client.get(f"/w/{workspace.pk}/integrations/").content.decode()
+    TaxRate.objects.create(workspace=workspace, name="Luxury VAT", rate=25)
+    html = admin_client.get(f"/w/{workspace.pk}/integrations/").content.decode()
+    assert "Tax rates not mapped to QuickBooks yet: Luxury VAT (25%)" in html
+
+
+def test_callback_for_someone_no_longer_admin_is_refused_with_a_redirect(
+    qbo: Any, admin_client: Client, admin_user: Any, workspace: Any
+) -> None:
+    from tanto.accounts.models import Membership
+
+    start = admin_client.post(f"/w/{workspace.pk}/integrations/quickbooks/connect/")
+    callback = callback_path(intuit_authorize(start["Location"], "solo@example.com"))
+    Membership.objects.filter(user=admin_user, workspace=workspace).update(role="member")
+    response = admin_client.get(callback)
+    assert response.status_code == 302 and response["Location"] == "/" and response.content == b""
+    assert not QuickBooksConnection.objects.exists()
+
+
+def test_company_details_are_read_again_if_connect_could_not(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
+    conn = connected("owner@example.com", "Sandbox Company UK")
+    QuickBooksConnection.objects.filter(pk=conn.pk).update(country="", company_name="")
+    admin_client.post(step_url(workspace, "mode"), {"mode": "simple"})
+    conn.refresh_from_db()
+    assert (conn.country, conn.company_name, conn.mode) == ("GB", "Sandbox Company UK", "simple")

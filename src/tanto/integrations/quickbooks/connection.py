@@ -101,7 +101,7 @@ def complete_connection(
         # Another workspace (or this one, with another company) went live in the meantime.
         raise ConnectRefused(_realm_taken_message()) from exc
     conn.refresh_from_db()
-    _load_company(conn)
+    load_company(conn)
     logger.info("quickbooks.connect.stored connection=%s workspace=%s", conn.pk, workspace.pk)
     return conn
 
@@ -127,7 +127,7 @@ def _check_realm(workspace: Workspace, realm_id: str, expected_realm: str) -> No
         )
 
 
-def _load_company(conn: QuickBooksConnection) -> None:
+def load_company(conn: QuickBooksConnection) -> None:
     """Company name, country and the preferences pushes depend on, read once at connect time."""
     with QuickBooksClient(conn) as client:
         info = client.company_info()

@@ -9,12 +9,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tanto.accounts.models import Workspace
+from tanto.catalog.models import TaxRate
 from tanto.integrations.base import AccountingProvider, SetupPipeline
 from tanto.integrations.quickbooks.connection import expires_soon
-from tanto.integrations.quickbooks.models import LIVE, QuickBooksConnection
+from tanto.integrations.quickbooks.models import LIVE, QuickBooksConnection, TaxMapping
 
 # Intuit warns users 30 days before the five-year cap; so do we.
 HARD_CAP_WARNING_DAYS = 30
+
+
+def unmapped_tax_rates(conn: QuickBooksConnection) -> list[TaxRate]:
+    """Tanto tax rates added after setup that a non-US company has no tax code for yet."""
+    if conn.is_us:
+        return []
+    mapped = TaxMapping.objects.filter(connection=conn).values("tax_rate_id")
+    return list(TaxRate.objects.filter(workspace_id=conn.workspace_id, archived=False).exclude(pk__in=mapped))
 
 
 def live_connection(workspace: Workspace | int) -> QuickBooksConnection | None:
@@ -46,6 +55,7 @@ class QuickBooksProvider(AccountingProvider):
             "hard_cap_soon": conn is not None
             and expires_soon(conn.refresh_token_hard_expires_at, HARD_CAP_WARNING_DAYS),
             "last_import": conn.imports.first() if conn else None,
+            "unmapped_rates": unmapped_tax_rates(conn) if conn and conn.is_active else [],
         }
 
     def banner_context(self, workspace: Workspace) -> dict[str, Any] | None:

@@ -108,7 +108,9 @@ def callback(request: HttpRequest) -> HttpResponse:
     if not Membership.objects.filter(
         workspace_id=pending.workspace_id, user=request.user, role=Role.ADMIN
     ).exists():
-        raise Http404
+        # No longer an admin there: refuse, still with a redirect (no page while the code is in the URL).
+        messages.error(request, "Only workspace admins can connect QuickBooks.")
+        return redirect("home")
     return _finish_connect(request, pending, code, realm_id)
 
 
@@ -145,6 +147,8 @@ def setup(request: WorkspaceRequest, step: str = "") -> HttpResponse:
     if conn.needs_reconnect:
         messages.error(request, "Reconnect to QuickBooks to continue the setup.")
         return _tab(request.workspace.pk)
+    if not conn.country and not _company_loaded(request, conn):
+        return _tab(request.workspace.pk)
     pipeline = PROVIDER.setup_pipeline()
     current = pipeline.get(conn, step)
     if current is None:
@@ -153,6 +157,16 @@ def setup(request: WorkspaceRequest, step: str = "") -> HttpResponse:
         first = pipeline.first_incomplete(conn)
         return redirect("quickbooks:setup_step", ws=conn.workspace_id, step=first.key if first else step)
     return current.handle(request, conn, pipeline)
+
+
+def _company_loaded(request: HttpRequest, conn: QuickBooksConnection) -> bool:
+    """The company's country decides the steps; if QuickBooks could not be read at connect time, retry."""
+    try:
+        flow.load_company(conn)
+    except QuickBooksError as exc:
+        messages.error(request, f"QuickBooks could not be read just now: {exc.message}")
+        return False
+    return True
 
 
 @workspace_view(admin_only=True)
