@@ -781,5 +781,29 @@ ENTITY_FIELDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Real QBO entities this emulator stores none of: queries and CDC answer them as empty instead of faulting.
+UNSTORED_ENTITIES: frozenset[str] = frozenset(
+    {
+        "Attachable",
+        "Budget",
+        "Class",
+        "CompanyCurrency",
+        "Currency",
+        "Department",
+        "Deposit",
+        "Estimate",
+        "ExchangeRate",
+        "JournalCode",
+        "PaymentMethod",
+        "Purchase",
+        "PurchaseOrder",
+        "RefundReceipt",
+        "SalesReceipt",
+        "TimeActivity",
+        "Transfer",
+        "VendorCredit",
+    }
+)
+
 # Read-only flags every entity may echo back; clients send them on updates.
 ENVELOPE_FIELDS: frozenset[str] = frozenset({"domain", "sparse", "status"})

@@ -471,3 +471,20 @@ def test_line_ids_survive_updates_and_gateway_headers(us: Api) -> None:
     for header in ("intuit_tid", "qbo-version", "x-spanid", "x-amzn-trace-id"):
         assert header in response.headers
     assert response.headers["content-type"] == "application/json;charset=utf-8"
+
+
+def test_customer_with_open_balance_cannot_be_deactivated(us: Api) -> None:
+    us.create("Invoice", invoice_body(customer="3", amount=20.0))
+    customer = us.ok(us.get("customer/3"))["Customer"]
+    body = {"Id": "3", "SyncToken": customer["SyncToken"], "sparse": True, "Active": False}
+    assert us.fault(us.post("customer", body))["code"] == "6220"
+
+
+def test_requestid_limits_and_replayed_faults(us: Api) -> None:
+    assert (
+        us.fault(us.post("customer", {"DisplayName": "Long Id"}, params={"requestid": "x" * 51}))["code"]
+        == "2130"
+    )
+    first = us.post("customer", {"DisplayName": "Amy's Bird Sanctuary"}, params={"requestid": "dup-fault"})
+    again = us.post("customer", {"DisplayName": "Amy's Bird Sanctuary"}, params={"requestid": "dup-fault"})
+    assert first.status_code == again.status_code == 400 and first.content == again.content

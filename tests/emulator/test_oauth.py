@@ -305,3 +305,14 @@ def test_id_token_is_a_verifiable_rs256_jwt(emu: RunningEmulator) -> None:
     claims = json.loads(unb64(payload_b64))
     issuer = httpx.get(f"{emu.base_url}/.well-known/openid_configuration").json()["issuer"]
     assert claims["iss"] == issuer and claims["aud"] == ["tanto-demo"] and claims["realmid"] == REALM_US
+
+
+def test_hard_cap_ends_the_chain(emu: RunningEmulator) -> None:
+    emu.control("POST", "settings", {"refresh_token_hard_ttl": 200})
+    token = emu.token()
+    assert token["x_refresh_token_expires_in"] == 200
+    emu.control("POST", "clock", {"advance_seconds": 150})
+    second = _refresh(emu, token["refresh_token"]).json()
+    assert second["x_refresh_token_expires_in"] == 50
+    emu.control("POST", "clock", {"advance_seconds": 60})
+    assert _refresh(emu, second["refresh_token"]).json()["error"] == "invalid_grant"

@@ -104,3 +104,15 @@ def test_filters_on_contact_objects_and_sku(us: Api) -> None:
     items = rows(us, "select * from Item where Sku = 'SKU-0011'", "Item")
     assert [i["Name"] for i in items] == ["Pump"]
     assert rows(us, "select * from Account where AccountSubType = 'Inventory'", "Account")
+
+
+def test_real_but_unstored_entities_answer_empty(us: Api) -> None:
+    assert us.ok(us.query("select * from SalesReceipt"))["QueryResponse"] == {}
+    assert us.ok(us.query("select count(*) from Estimate"))["QueryResponse"] == {"totalCount": 0}
+    cdc = us.ok(
+        us.get(
+            "cdc",
+            params={"entities": "estimate,Customer", "changedSince": us.ok(us.get("customer/1"))["time"]},
+        )
+    )
+    assert cdc["CDCResponse"][0]["QueryResponse"][0] == {}

@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import wire
 from ..faults import fault, required
+from ..schema import UNSTORED_ENTITIES
 from .base import REGISTRY, Ctx
 
 LOOKBACK = timedelta(days=30)
@@ -39,10 +40,14 @@ def run_cdc(ctx: Ctx, params: dict[str, str]) -> dict[str, Any]:
     # previous response's "time" is reported (a duplicate is harmless, a miss is not).
     since = since.replace(microsecond=0)
     lookup = {name.lower(): name for name in REGISTRY}
+    unstored = {name.lower() for name in UNSTORED_ENTITIES}
     responses: list[dict[str, Any]] = []
     budget = MAX_OBJECTS
     for raw_name in names:
         entity = lookup.get(raw_name.lower())
+        if entity is None and raw_name.lower() in unstored:
+            responses.append({})
+            continue
         if entity is None:
             raise fault(
                 "2010",

@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import query as q
 from .. import wire
+from ..schema import UNSTORED_ENTITIES
 from ..store import TXN_ENTITIES
 from .base import REGISTRY, Ctx, Handler
 
@@ -63,6 +64,8 @@ def run_query(ctx: Ctx, text: str) -> dict[str, Any]:
     parsed = q.parse(text)
     handler = REGISTRY.get(parsed.entity)
     if handler is None:
+        if parsed.entity in UNSTORED_ENTITIES:
+            return {"QueryResponse": {"totalCount": 0} if parsed.count else {}}
         raise q.validation_error(f"invalid context declaration: {parsed.entity}")
     key_name, key = handler.default_order()
     # Paging re-runs the same WHERE/ORDERBY with a moving STARTPOSITION: keep the matched rows, per realm,
