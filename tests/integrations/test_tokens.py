@@ -87,7 +87,7 @@ def test_a_refresh_done_elsewhere_is_reused(qbo: Any, connected: Any) -> None:
     _expire_locally(conn)
     stale = QuickBooksConnection.objects.get(pk=conn.pk)  # a second worker read the row before the refresh
     tokens.current_access_token(conn)
-    tokens.refresh_tokens(stale, seen_version=stale.refresh_token_version - 0)
+    tokens.refresh_tokens(stale, seen_version=stale.refresh_token_version)
     assert _refreshes(qbo, conn.realm_id) == 1
     assert stale.refresh_token == QuickBooksConnection.objects.get(pk=conn.pk).refresh_token
 

@@ -39,7 +39,6 @@ class QuickBooksClient:
         self.connection = connection
         self._http = http or oauth.http()
         self.last_intuit_tid = ""
-        self.request_count = 0
 
     def __enter__(self) -> QuickBooksClient:
         return self
@@ -86,7 +85,6 @@ class QuickBooksClient:
         headers = {"Authorization": f"Bearer {bearer}", "Accept": "application/json"}
         if content_type:
             headers["Content-Type"] = content_type
-        self.request_count += 1
         started = time.monotonic()
         try:
             response = self._http.request(

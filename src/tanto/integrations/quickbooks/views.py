@@ -3,8 +3,6 @@ the setup wizard's frame, import progress, and the public pages Intuit links to.
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,13 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from tanto.accounts.access import WorkspaceRequest, workspace_view
-from tanto.accounts.models import Membership, Role
+from tanto.accounts.models import Membership, Role, Workspace
 from tanto.integrations.quickbooks import connection as flow
 from tanto.integrations.quickbooks.errors import QuickBooksError
 from tanto.integrations.quickbooks.models import ImportRun, QuickBooksConnection
 from tanto.integrations.quickbooks.provider import PROVIDER, live_connection
-
-logger = logging.getLogger(__name__)
 
 CANCELLED = "QuickBooks connection was cancelled"
 
@@ -28,12 +24,12 @@ def _tab(workspace_id: int) -> HttpResponseRedirect:
     return redirect("integrations", ws=workspace_id)
 
 
-def _authorize(request: HttpRequest, workspace_id: int, expected_realm: str = "") -> HttpResponse:
+def _authorize(request: HttpRequest, workspace: Workspace, expected_realm: str = "") -> HttpResponse:
     try:
-        url = flow.start_authorization(request, request.workspace, expected_realm)
+        url = flow.start_authorization(request, workspace, expected_realm)
     except QuickBooksError as exc:
         messages.error(request, exc.message)
-        return _tab(workspace_id)
+        return _tab(workspace.pk)
     return redirect(url)
 
 
@@ -43,7 +39,7 @@ def connect(request: WorkspaceRequest) -> HttpResponse:
     if live_connection(request.workspace) is not None:
         messages.error(request, "This workspace is already connected to QuickBooks.")
         return _tab(request.workspace.pk)
-    return _authorize(request, request.workspace.pk)
+    return _authorize(request, request.workspace)
 
 
 @require_POST
@@ -52,7 +48,7 @@ def reconnect(request: WorkspaceRequest) -> HttpResponse:
     conn = live_connection(request.workspace)
     if conn is None:
         raise Http404
-    return _authorize(request, request.workspace.pk, expected_realm=conn.realm_id)
+    return _authorize(request, request.workspace, expected_realm=conn.realm_id)
 
 
 @require_POST
@@ -207,5 +203,4 @@ def intuit_reconnect(request: HttpRequest) -> HttpResponse:
     if conn is None:
         messages.error(request, "No workspace of yours is connected to that QuickBooks company.")
         return redirect("home")
-    request.workspace = conn.workspace
-    return _authorize(request, conn.workspace_id, expected_realm=conn.realm_id)
+    return _authorize(request, conn.workspace, expected_realm=conn.realm_id)
