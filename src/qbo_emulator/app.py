@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import api, control, oauth, wire
+from . import api, authorize, control, oauth, wire
 from .api.router import api_endpoint
 from .clock import Clock
 from .companies.seed import seed_store
@@ -172,11 +172,11 @@ def _routes(emu: Emulator) -> list[Route]:
         Route("/.well-known/openid_sandbox_configuration/", oauth.discovery),
         Route("/.well-known/openid_configuration", oauth.discovery),
         Route("/.well-known/openid_configuration/", oauth.discovery),
-        Route("/connect/oauth2", oauth.authorize),
-        Route("/connect/oauth2/signin", oauth.sign_in, methods=["POST"]),
-        Route("/connect/oauth2/step", oauth.step),
-        Route("/connect/oauth2/company", oauth.choose_company, methods=["POST"]),
-        Route("/connect/oauth2/consent", oauth.consent, methods=["POST"]),
+        Route("/connect/oauth2", authorize.authorize),
+        Route("/connect/oauth2/signin", authorize.sign_in, methods=["POST"]),
+        Route("/connect/oauth2/step", authorize.step),
+        Route("/connect/oauth2/company", authorize.choose_company, methods=["POST"]),
+        Route("/connect/oauth2/consent", authorize.consent, methods=["POST"]),
         Route("/oauth2/v1/tokens/bearer", oauth.token_endpoint, methods=["POST"]),
         Route("/v2/oauth2/tokens/revoke", oauth.revoke_endpoint, methods=["POST"]),
         Route("/v1/openid_connect/userinfo", oauth.userinfo_endpoint),
