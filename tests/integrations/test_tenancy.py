@@ -74,3 +74,16 @@ def test_integrations_tab_unconnected_shows_connect_only(admin_client: Client, w
     assert "QuickBooks Online" in html and 'alt="QuickBooks logo"' in html
     settings_page = admin_client.get(f"/w/{workspace.pk}/settings/").content.decode()
     assert f'href="/w/{workspace.pk}/integrations/"' in settings_page and ">Integrations<" in settings_page
+
+
+def test_integration_pages_are_never_cached(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
+    connected()
+    for url in (
+        f"/w/{workspace.pk}/integrations/",
+        step_url(workspace, "mode"),
+        step_url(workspace, "accounts"),
+    ):
+        header = admin_client.get(url)["Cache-Control"]
+        assert "no-store" in header and "no-cache" in header, url

@@ -33,6 +33,7 @@ def _authorize(request: HttpRequest, workspace: Workspace, expected_realm: str =
     return redirect(url)
 
 
+@never_cache
 @require_POST
 @workspace_view(admin_only=True)
 def connect(request: WorkspaceRequest) -> HttpResponse:
@@ -42,6 +43,7 @@ def connect(request: WorkspaceRequest) -> HttpResponse:
     return _authorize(request, request.workspace)
 
 
+@never_cache
 @require_POST
 @workspace_view(admin_only=True)
 def reconnect(request: WorkspaceRequest) -> HttpResponse:
@@ -51,6 +53,7 @@ def reconnect(request: WorkspaceRequest) -> HttpResponse:
     return _authorize(request, request.workspace, expected_realm=conn.realm_id)
 
 
+@never_cache
 @require_POST
 @workspace_view(admin_only=True)
 def disconnect(request: WorkspaceRequest) -> HttpResponse:
@@ -134,6 +137,7 @@ def _finish_connect(
     return redirect("quickbooks:setup_step", ws=conn.workspace_id, step=first.key if first else "mode")
 
 
+@never_cache
 @workspace_view(admin_only=True)
 def setup(request: WorkspaceRequest, step: str = "") -> HttpResponse:
     conn = live_connection(request.workspace)
@@ -165,6 +169,7 @@ def _company_loaded(request: HttpRequest, conn: QuickBooksConnection) -> bool:
     return True
 
 
+@never_cache
 @workspace_view(admin_only=True)
 def import_progress(request: WorkspaceRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ImportRun, pk=pk, workspace=request.workspace)
