@@ -10,8 +10,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import wire
+from .api.base import Ctx
+from .api.names import merge
 from .companies.seed import bulk_contacts, new_realm, next_realm_id
-from .faults import FaultRule
+from .faults import FaultRule, QboFault
 from .oauth import base_url
 from .store import App, User
 
@@ -265,6 +267,30 @@ async def settings(request: Request) -> Response:
     return JSONResponse({key: getattr(cfg, key) for key in knobs})
 
 
+async def merge_names(request: Request) -> Response:
+    """Merge one customer (or vendor) into another, as an accountant does in QuickBooks."""
+    emu = _emu(request)
+    try:
+        body = await _json(request)
+        realm = emu.store.realm(str(body["realm_id"]))
+        entity, source, target = (
+            str(body.get("entity", "Customer")),
+            str(body["source_id"]),
+            str(body["target_id"]),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return _bad('expected {"realm_id", "entity"?: "Customer"|"Vendor", "source_id", "target_id"}')
+    if realm is None:
+        return _bad("unknown realm", 404)
+    ctx = Ctx(emu.store, realm, emu.clock, emu.config)
+    try:
+        with emu.store.lock:
+            merged = merge(ctx, entity, source, target)
+    except QboFault as exc:
+        return _wire_json(exc.body(), exc.status)
+    return _wire_json({entity: merged})
+
+
 async def webhook_log(request: Request) -> Response:
     emu = _emu(request)
     return JSONResponse({"pending": emu.webhooks.pending(), "deliveries": list(emu.webhooks.log)})
@@ -283,5 +309,6 @@ def routes() -> list[Route]:
         Route("/_emulator/stats", stats),
         Route("/_emulator/settings", settings, methods=["POST"]),
         Route("/_emulator/webhooks", webhook_log),
+        Route("/_emulator/merge", merge_names, methods=["POST"]),
         Route("/_emulator/realms/{realm_id}/entities/{entity}", entities),
     ]

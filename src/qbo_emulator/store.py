@@ -21,7 +21,8 @@ from . import wire
 NAME_ENTITIES = frozenset({"Customer", "Vendor", "Employee"})
 TXN_ENTITIES = frozenset({"Invoice", "Bill", "Payment", "BillPayment", "JournalEntry", "CreditMemo"})
 
-ChangeListener = Callable[["Realm", str, str, str], None]
+# (realm, entity, id, operation, deleted_id): deleted_id is set for merges (the record merged away).
+ChangeListener = Callable[["Realm", str, str, str, "str | None"], None]
 
 
 def _sequence(entity: str) -> str:
@@ -262,11 +263,13 @@ class Store:
             self.realms[realm.realm_id] = realm
             self.mark_dirty()
 
-    def notify(self, realm: Realm, entity: str, obj_id: str, operation: str) -> None:
+    def notify(
+        self, realm: Realm, entity: str, obj_id: str, operation: str, deleted_id: str | None = None
+    ) -> None:
         """Tell listeners (webhooks) about a committed change; also marks the state dirty."""
         self.mark_dirty()
         for listener in list(self.listeners):
-            listener(realm, entity, obj_id, operation)
+            listener(realm, entity, obj_id, operation, deleted_id)
 
     def mark_dirty(self) -> None:
         self._dirty.set()

@@ -44,24 +44,24 @@ def _utc(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def legacy_body(realm_id: str, entity: str, obj_id: str, operation: str, epoch: float) -> bytes:
-    payload = {
-        "eventNotifications": [
-            {
-                "realmId": realm_id,
-                "dataChangeEvent": {
-                    "entities": [
-                        {"id": obj_id, "operation": operation, "name": entity, "lastUpdated": _utc(epoch)}
-                    ]
-                },
-            }
-        ]
-    }
+def legacy_body(
+    realm_id: str, entity: str, obj_id: str, operation: str, epoch: float, deleted_id: str | None = None
+) -> bytes:
+    event: dict[str, Any] = {"id": obj_id, "operation": operation, "name": entity, "lastUpdated": _utc(epoch)}
+    if deleted_id is not None:
+        event["deletedId"] = deleted_id
+    payload = {"eventNotifications": [{"realmId": realm_id, "dataChangeEvent": {"entities": [event]}}]}
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
 def cloudevents_body(
-    realm_id: str, entity: str, obj_id: str, operation: str, epoch: float, app: App
+    realm_id: str,
+    entity: str,
+    obj_id: str,
+    operation: str,
+    epoch: float,
+    app: App,
+    deleted_id: str | None = None,
 ) -> bytes:
     source = base64.b64encode(hashlib.sha256(app.client_id.encode()).digest()).decode()
     event = {
@@ -73,7 +73,7 @@ def cloudevents_body(
         "time": _utc(epoch),
         "intuitentityid": obj_id,
         "intuitaccountid": realm_id,
-        "data": {},
+        "data": {"deletedid": deleted_id} if deleted_id is not None else {},
     }
     return json.dumps([event], separators=(",", ":")).encode()
 
@@ -100,7 +100,9 @@ class WebhookDispatcher:
         self.log: deque[dict[str, Any]] = deque(maxlen=500)
         emu.store.listeners.append(self.on_change)
 
-    def on_change(self, realm: Realm, entity: str, obj_id: str, operation: str) -> None:
+    def on_change(
+        self, realm: Realm, entity: str, obj_id: str, operation: str, deleted_id: str | None = None
+    ) -> None:
         if not self.emu.config.webhooks_enabled:
             return
         auth = self.emu.store.auth
@@ -113,9 +115,9 @@ class WebhookDispatcher:
             if app is None or not app.webhook_url:
                 continue
             if app.webhook_format == "cloudevents":
-                body = cloudevents_body(realm.realm_id, entity, obj_id, operation, now, app)
+                body = cloudevents_body(realm.realm_id, entity, obj_id, operation, now, app, deleted_id)
             else:
-                body = legacy_body(realm.realm_id, entity, obj_id, operation, now)
+                body = legacy_body(realm.realm_id, entity, obj_id, operation, now, deleted_id)
             delivery = Delivery(
                 client_id, realm.realm_id, app.webhook_url, body, sign(body, app.verifier_token or "")
             )

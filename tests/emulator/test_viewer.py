@@ -126,3 +126,13 @@ def test_actions_need_csrf_and_report_rule_errors(us: Api) -> None:
         form = {"csrf": _csrf(page.text), "realmId": REALM_US, "txnId": invoice["Id"], "amount": "99.00"}
         refused = browser.post("/app/invoice/receive-payment", data=form, follow_redirects=True)
         assert "open balance" in refused.text
+
+
+def test_merge_from_customer_page(us: Api) -> None:
+    source = us.create("Customer", {"DisplayName": "Viewer Merge"})
+    with _browser(us) as browser:
+        page = browser.get("/app/customerdetail", params={"nameId": source["Id"], "realmId": REALM_US})
+        assert "Merge into" in page.text
+        form = {"csrf": _csrf(page.text), "realmId": REALM_US, "nameId": source["Id"], "target": "2"}
+        assert browser.post("/app/customerdetail/merge", data=form).status_code == 303
+    assert us.fault(us.get(f"customer/{source['Id']}"))["code"] == "610"

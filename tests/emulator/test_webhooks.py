@@ -145,3 +145,23 @@ def test_cloudevents_and_retry_ladder(emu: RunningEmulator, receiver: tuple[Rece
         _verify(entry)
     deliveries = emu.control("GET", "stats")[REALM_US]["webhook_deliveries"]
     assert deliveries["failed_attempts"] >= 2 and deliveries["delivered"] >= 1
+
+
+def test_merge_notifies_with_deleted_id(emu: RunningEmulator, receiver: tuple[Receiver, str]) -> None:
+    rec, url = receiver
+    rec.received.clear()
+    api = _register(emu, url, "legacy")
+    source = api.create("Customer", {"DisplayName": "Merge Me"})
+    line = {
+        "Amount": 9.0,
+        "DetailType": "SalesItemLineDetail",
+        "SalesItemLineDetail": {"ItemRef": {"value": "1"}},
+    }
+    invoice = api.create("Invoice", {"CustomerRef": {"value": source["Id"]}, "Line": [line]})
+    rec.wait_for(2)
+    merged = emu.control("POST", "merge", {"realm_id": REALM_US, "source_id": source["Id"], "target_id": "1"})
+    assert merged["Customer"]["Id"] == "1"
+    event = json.loads(rec.wait_for(3)[2]["body"])["eventNotifications"][0]["dataChangeEvent"]["entities"][0]
+    assert event["operation"] == "Merge" and event["id"] == "1" and event["deletedId"] == source["Id"]
+    assert api.ok(api.get(f"invoice/{invoice['Id']}"))["Invoice"]["CustomerRef"]["value"] == "1"
+    assert api.fault(api.get(f"customer/{source['Id']}"))["code"] == "610"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ..faults import fault, required
+from ..faults import fault, object_not_found, required
 from .base import (
     Ctx,
     Handler,
@@ -233,6 +233,37 @@ class EmployeeHandler(NameList):
     def defaults(self, ctx: Ctx, obj: JsonObj, current: JsonObj | None) -> None:
         obj.setdefault("BillableTime", False)
         obj.pop("FullyQualifiedName", None)
+
+
+# Where each name appears on documents, for merges.
+REFERENCES = {
+    "Customer": (("Invoice", "CustomerRef"), ("CreditMemo", "CustomerRef"), ("Payment", "CustomerRef")),
+    "Vendor": (("Bill", "VendorRef"), ("BillPayment", "VendorRef")),
+}
+
+
+def merge(ctx: Ctx, entity: str, source_id: str, target_id: str) -> JsonObj:
+    """QBO's merge (an accountant's action, not an API call): the source's documents move to the target,
+    the source disappears (CDC shows it Deleted) and webhooks say Merge with deletedId."""
+    from .txn_common import refresh_party_balance
+
+    if entity not in REFERENCES:
+        raise fault("5030", "Feature Not Supported", f"{entity} records can't be merged here.", None)
+    source, target = ctx.realm.get(entity, source_id), ctx.realm.get(entity, target_id)
+    if source is None or target is None or source_id == target_id:
+        raise object_not_found()
+    name = target.get("FullyQualifiedName") or target.get("DisplayName")
+    for table, key in REFERENCES[entity]:
+        for doc in list(ctx.realm.table(table).values()):
+            if doc.get(key, {}).get("value") == source_id:
+                moved = dict(doc)
+                moved[key] = {"value": target_id, "name": name}
+                moved["MetaData"] = dict(doc.get("MetaData", {}), LastUpdatedTime=ctx.stamp())
+                ctx.realm.put(table, moved)
+    ctx.realm.remove(entity, source_id, ctx.stamp())
+    refresh_party_balance(ctx, entity, target_id)
+    ctx.store.notify(ctx.realm, entity, target_id, "Merge", deleted_id=source_id)
+    return ctx.realm.get(entity, target_id) or target
 
 
 register(CustomerHandler())

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from .. import wire
 from ..api.base import REGISTRY, Ctx
+from ..api.names import merge
 from ..api.router import apply_operation
 from ..faults import QboFault
 from ..oauth import SESSION_COOKIE
@@ -474,6 +475,25 @@ def _party_page(entity: str) -> Callable[[Request], Any]:
             ["Balance", money(row.get("Balance"))],
             ["Active", esc(row.get("Active"))],
         ]
+        others = sorted(
+            (
+                r
+                for r in realm.table(entity).values()
+                if r["Id"] != name_id and r.get("Active", True) is not False
+            ),
+            key=lambda r: str(r.get("DisplayName", "")).casefold(),
+        )[:300]
+        options = "".join(
+            f'<option value="{esc(r["Id"])}">{esc(r.get("DisplayName"))}</option>' for r in others
+        )
+        merge_form = _form_html(
+            f"/app/{'customerdetail' if entity == 'Customer' else 'vendordetail'}/merge",
+            _csrf(request),
+            {"realmId": realm.realm_id, "nameId": name_id},
+            f'<label for="target">Merge into</label><select id="target" name="target">{options}</select> ',
+            "Merge",
+            "secondary",
+        )
         doc_entity, ref_key = ("Invoice", "CustomerRef") if entity == "Customer" else ("Bill", "VendorRef")
         docs = [d for d in realm.table(doc_entity).values() if d.get(ref_key, {}).get("value") == name_id]
         headers, render, numeric = ROW_RENDERERS[doc_entity]
@@ -482,8 +502,36 @@ def _party_page(entity: str) -> Callable[[Request], Any]:
             + table(["Field", "Value"], facts)
             + f"<h2>{esc(doc_entity)}s</h2>"
             + table(headers, [render(realm, d) for d in docs], numeric)
+            + f"<h2>Actions</h2><p>{merge_form}</p>"
         )
         return _html(request, str(row.get("DisplayName")), body, realm)
+
+    return handler
+
+
+def _merge_action(entity: str) -> Callable[[Request], Any]:
+    async def handler(request: Request) -> Response:
+        emu = _emu(request)
+        form = await _action_form(request)
+        if form is None:
+            return HTMLResponse(
+                page("Forbidden", "<h1>Forbidden</h1><p>Missing or wrong CSRF token.</p>"), 403
+            )
+        realm = emu.store.realm(form.get("realmId", ""))
+        if realm is None:
+            return HTMLResponse(page("Not found", "<h1>Not found</h1>"), 404)
+        ctx = Ctx(emu.store, realm, emu.clock, emu.config)
+        path = "customerdetail" if entity == "Customer" else "vendordetail"
+        try:
+            with emu.store.lock:
+                merge(ctx, entity, form.get("nameId", ""), form.get("target", ""))
+        except QboFault as exc:
+            message = exc.errors[0].detail if exc.errors else "Error"
+            return HTMLResponse(
+                page("Merge failed", f"<h1>Merge failed</h1><p class=error>{esc(message)}</p>"), 400
+            )
+        target = f"/app/{path}?" + urlencode({"nameId": form.get("target", ""), "realmId": realm.realm_id})
+        return RedirectResponse(target, status_code=303)
 
     return handler
 
@@ -497,6 +545,8 @@ def routes() -> list[Route]:
         Route("/app/vendordetail", _party_page("Vendor")),
         Route("/app/invoice/receive-payment", _action("Invoice", "receive-payment"), methods=["POST"]),
         Route("/app/bill/pay", _action("Bill", "pay"), methods=["POST"]),
+        Route("/app/customerdetail/merge", _merge_action("Customer"), methods=["POST"]),
+        Route("/app/vendordetail/merge", _merge_action("Vendor"), methods=["POST"]),
     ]
     for path, entity in DOC_PAGES.items():
         out.append(Route(f"/app/{path}/void", _action(entity, "void"), methods=["POST"]))
