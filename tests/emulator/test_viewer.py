@@ -136,3 +136,12 @@ def test_merge_from_customer_page(us: Api) -> None:
         form = {"csrf": _csrf(page.text), "realmId": REALM_US, "nameId": source["Id"], "target": "2"}
         assert browser.post("/app/customerdetail/merge", data=form).status_code == 303
     assert us.fault(us.get(f"customer/{source['Id']}"))["code"] == "610"
+
+
+def test_viewer_sign_in_picks_the_users_company(us: Api) -> None:
+    with _browser(us) as browser:
+        bad = browser.post("/app/signin", data={"email": "solo@example.com", "password": "nope"})
+        assert bad.status_code == 401
+        browser.post("/app/signin", data={"email": "solo@example.com", "password": "sandbox"})
+        page = browser.get("/app/company", follow_redirects=True)
+        assert "Solo Sandbox US" in page.text

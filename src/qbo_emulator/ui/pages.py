@@ -19,6 +19,7 @@ from .. import wire
 from ..api.base import REGISTRY, Ctx
 from ..api.names import merge
 from ..api.router import apply_operation
+from ..authorize import sign_in_form
 from ..faults import QboFault
 from ..oauth import SESSION_COOKIE
 from ..store import Realm
@@ -89,7 +90,7 @@ def _html(request: Request, title: str, body: str, realm: Realm | None = None) -
         nav = link(f"/app/company?{q}", realm.name) + "".join(
             link(f"/app/{path}?{q}", label) for path, (_e, label) in LISTS.items()
         )
-    nav = link("/app/", "Companies") + nav
+    nav = link("/app/", "Companies") + nav + link("/app/signin", "Sign in")
     response = HTMLResponse(page(title, body, f"<nav class=tabs>{nav}</nav>"))
     if CSRF_COOKIE not in request.cookies:
         response.set_cookie(CSRF_COOKIE, _csrf(request), httponly=True, samesite="strict", path="/app")
@@ -536,8 +537,31 @@ def _merge_action(entity: str) -> Callable[[Request], Any]:
     return handler
 
 
+async def sign_in_page(request: Request) -> Response:
+    """Signing in to the viewer picks "your" company for pages opened without ?realmId=."""
+    emu = _emu(request)
+    if request.method == "GET":
+        return _html(request, "Sign in", sign_in_form("", action="/app/signin"))
+    raw = (await request.body()).decode("utf-8", "replace")
+    form = dict(parse_qsl(raw, keep_blank_values=True))
+    email = form.get("email", "").strip().lower()
+    user = emu.store.auth.users.get(email)
+    if user is None or not secrets.compare_digest(user.password, form.get("password", "")):
+        body = sign_in_form("", "Invalid email or password.", email, action="/app/signin")
+        refused = _html(request, "Sign in", body)
+        refused.status_code = 401
+        return refused
+    sid = secrets.token_urlsafe(24)
+    with emu.store.lock:
+        emu.store.auth.sessions[sid] = email
+    response = RedirectResponse("/app/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="lax", path="/")
+    return response
+
+
 def routes() -> list[Route]:
     out = [Route("/app/", home), Route("/app", home), Route("/app/company", company)]
+    out.append(Route("/app/signin", sign_in_page, methods=["GET", "POST"]))
     out += [Route(f"/app/{path}", _list_page(path)) for path in LISTS]
     out += [Route(f"/app/{path}", _doc_page(entity)) for path, entity in DOC_PAGES.items()]
     out += [
