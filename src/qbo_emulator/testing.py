@@ -75,6 +75,62 @@ class RunningEmulator:
         access = token if isinstance(token, str) else token["access_token"]
         return {"Authorization": f"Bearer {access}", "Accept": "application/json"}
 
+    def register_app(
+        self,
+        client_id: str,
+        client_secret: str,
+        redirect_uris: list[str],
+        *,
+        webhook_url: str | None = None,
+        verifier_token: str | None = None,
+        webhook_format: str = "legacy",
+    ) -> None:
+        self.control(
+            "POST",
+            "apps",
+            {
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "redirect_uris": redirect_uris,
+                "webhook_url": webhook_url,
+                "verifier_token": verifier_token,
+                "webhook_format": webhook_format,
+            },
+        )
+
+    def faults(self, *rules: dict[str, Any]) -> None:
+        """Replace the injected-fault rules; call with no rules to clear them."""
+        if rules:
+            self.control("POST", "faults", list(rules))
+        else:
+            self.control("DELETE", "faults")
+
+    def advance(self, seconds: float) -> None:
+        self.control("POST", "clock", {"advance_seconds": seconds})
+
+    def seed(self, realm_id: str = REALM_US, customers: int = 0, vendors: int = 0) -> dict[str, Any]:
+        result: dict[str, Any] = self.control(
+            "POST", "seed", {"realm_id": realm_id, "customers": customers, "vendors": vendors}
+        )
+        return result
+
+    def settings(self, realm_id: str | None = None, **values: Any) -> dict[str, Any]:
+        body = dict(values, realm_id=realm_id) if realm_id else values
+        result: dict[str, Any] = self.control("POST", "settings", body)
+        return result
+
+    def stats(self, realm_id: str = REALM_US) -> dict[str, Any]:
+        result: dict[str, Any] = self.control("GET", "stats").get(realm_id, {})
+        return result
+
+    def entities(self, entity: str, realm_id: str = REALM_US) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.control("GET", f"realms/{realm_id}/entities/{entity}")
+        return result
+
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.control("GET", "webhooks")["deliveries"]
+        return result
+
     def company_url(self, realm_id: str = REALM_US) -> str:
         return f"{self.base_url}/v3/company/{realm_id}"
 
