@@ -285,3 +285,24 @@ def test_token_endpoints_come_from_the_discovery_document(settings: Any, monkeyp
     assert oauth.api_base_url() == "https://quickbooks.api.intuit.com"
     assert oauth.discovery_url() == "https://developer.intuit.com/.well-known/openid_configuration"
     oauth._discovery_cache.clear()
+
+
+def test_a_read_is_resubmitted_once_after_a_server_error_and_a_write_is_not(
+    conn: QuickBooksConnection,
+) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        if len(calls) == 1 or request.method == "POST" and "query" not in request.url.path:
+            return httpx.Response(
+                500, json={"Fault": {"Error": [{"Message": "error", "code": "10000"}], "type": "SystemFault"}}
+            )
+        return httpx.Response(200, json={"QueryResponse": {"totalCount": 3}})
+
+    with _client(conn, handler) as client:
+        assert client.count("Customer") == 3
+        assert len(calls) == 2
+        with pytest.raises(TransientError):
+            client.post("invoice", {"Line": []}, request_id="same-id")
+        assert len(calls) == 3

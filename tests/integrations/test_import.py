@@ -210,3 +210,20 @@ def test_done_after_import_activates(
     response = admin_client.post(step_url(workspace, "import"), {"done": "1"}, follow=True)
     assert "The integration is now active!" in response.content.decode()
     assert QuickBooksConnection.objects.get(pk=conn.pk).is_active
+
+
+def test_a_passing_server_error_does_not_stop_the_import_and_a_lasting_one_fails_it_clearly(
+    at_import: Any, qbo: Any, admin_client: Client, workspace: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    at_import()
+    qbo.control("POST", "faults", [{"path": "/query", "kind": "http_500", "count": 1}])
+    run = _import(admin_client, workspace, django_capture_on_commit_callbacks)
+    run.refresh_from_db()
+    assert run.status == ImportStatus.DONE and run.created > 0
+    qbo.control("POST", "faults", [{"path": "/query", "kind": "http_503"}])
+    again = _import(admin_client, workspace, django_capture_on_commit_callbacks)
+    again.refresh_from_db()
+    assert again.status == ImportStatus.FAILED and "temporary problem" in again.error
+    page = admin_client.get(step_url(workspace, "import")).content.decode()
+    assert "The import stopped" in page and ">Import again<" in page
+    qbo.control("DELETE", "faults")

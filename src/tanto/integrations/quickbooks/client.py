@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tanto.integrations.quickbooks import oauth, tokens
 from tanto.integrations.quickbooks.errors import (
+    ThrottledError,
     TransientError,
     UncertainOutcome,
     error_for_response,
@@ -60,27 +61,51 @@ class QuickBooksClient:
         json: Any = None,
         content: str | None = None,
         content_type: str | None = None,
+        read_only: bool | None = None,
+    ) -> dict[str, Any]:
+        """One call. A read (GET, or a query) that meets a server error is resubmitted once, as Intuit
+        advises; writes are never repeated here, their callers retry with the same request id."""
+        reads = method == "GET" if read_only is None else read_only
+        try:
+            return self._call(method, path, params, json, content, content_type, reads)
+        except TransientError as exc:
+            if not reads or isinstance(exc, ThrottledError):
+                raise
+            logger.info("quickbooks.api.resubmit %s %s after %s", method, path, exc.status)
+            return self._call(method, path, params, json, content, content_type, reads)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str] | None,
+        json: Any,
+        content: str | None,
+        content_type: str | None,
+        reads: bool,
     ) -> dict[str, Any]:
         url = f"{oauth.api_base_url()}/v3/company/{self.connection.realm_id}/{path.lstrip('/')}"
         query = {**(params or {}), "minorversion": MINOR_VERSION}
         token = tokens.current_access_token(self.connection)
         seen_version = self.connection.refresh_token_version
-        response = self._send(method, url, query, token.reveal(), json, content, content_type)
+        send = (method, url, query, json, content, content_type, reads)
+        response = self._send(token.reveal(), *send)
         if response.status_code == 401:
             # The token may have been revoked or expired early: refresh once, then give up.
             token = tokens.refresh_tokens(self.connection, seen_version=seen_version)
-            response = self._send(method, url, query, token.reveal(), json, content, content_type)
+            response = self._send(token.reveal(), *send)
         return self._result(method, path, response)
 
     def _send(
         self,
+        bearer: str,
         method: str,
         url: str,
         query: dict[str, str],
-        bearer: str,
         json: Any,
         content: str | None,
         content_type: str | None,
+        reads: bool,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {bearer}", "Accept": "application/json"}
         if content_type:
@@ -95,7 +120,7 @@ class QuickBooksClient:
             raise TransientError("QuickBooks could not be reached.") from exc
         except httpx.HTTPError as exc:
             # The request went out but no answer came back: a write may or may not have been applied.
-            if method.upper() == "GET":
+            if reads:
                 raise TransientError("QuickBooks did not answer in time.") from exc
             raise UncertainOutcome(
                 "QuickBooks did not answer; the change may or may not have been saved."
@@ -164,7 +189,9 @@ class QuickBooksClient:
         return self.request("POST", path, params=params, json=payload)
 
     def query(self, statement: str) -> dict[str, Any]:
-        body = self.request("POST", "query", content=statement, content_type="application/text")
+        body = self.request(
+            "POST", "query", content=statement, content_type="application/text", read_only=True
+        )
         response = body.get("QueryResponse")
         return response if isinstance(response, dict) else {}
 

@@ -122,8 +122,11 @@ def error_for_response(
     if status in (401, 403) or fault_type.lower() in {"authenticationfault", "authentication"}:
         return AuthError(_summary(faults, "QuickBooks refused the access token."), **kw)
     if status >= 500 or fault_type == "SystemFault":
-        return TransientError(_summary(faults, f"QuickBooks had a temporary problem (HTTP {status})."), **kw)
-    return PermanentError(_summary(faults, f"QuickBooks rejected the request (HTTP {status})."), **kw)
+        detail = _summary(faults, f"HTTP {status}")
+        return TransientError(
+            f"QuickBooks had a temporary problem ({detail}). Try again in a few minutes.", **kw
+        )
+    return PermanentError(f"QuickBooks rejected the request: {_summary(faults, f'HTTP {status}')}.", **kw)
 
 
 class UncertainOutcome(TransientError):
