@@ -168,6 +168,8 @@ class EmulatorApp(Starlette):
 
 def _routes(emu: Emulator) -> list[Route]:
     routes = [
+        # The API route first: it takes nearly all the traffic, and Starlette tries routes in order.
+        Route("/v3/company/{realm_id}/{rest:path}", api_endpoint, methods=["GET", "POST"]),
         Route("/.well-known/openid_sandbox_configuration", oauth.discovery),
         Route("/.well-known/openid_sandbox_configuration/", oauth.discovery),
         Route("/.well-known/openid_configuration", oauth.discovery),
@@ -181,7 +183,6 @@ def _routes(emu: Emulator) -> list[Route]:
         Route("/v2/oauth2/tokens/revoke", oauth.revoke_endpoint, methods=["POST"]),
         Route("/v1/openid_connect/userinfo", oauth.userinfo_endpoint),
         Route("/op/v1/jwks", oauth.jwks_endpoint),
-        Route("/v3/company/{realm_id}/{rest:path}", api_endpoint, methods=["GET", "POST"]),
         Route("/", lambda request: RedirectResponse("/app/", status_code=302)),
     ]
     routes += viewer.routes()
