@@ -171,9 +171,9 @@ def _company_loaded(request: HttpRequest, conn: QuickBooksConnection) -> bool:
 
 @never_cache
 @workspace_view(admin_only=True)
-def import_progress(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ImportRun, pk=pk, workspace=request.workspace)
-    return render(request, "quickbooks/import_progress.html", {"run": run})
+def import_progress(request: WorkspaceRequest, run: int) -> HttpResponse:
+    found = get_object_or_404(ImportRun, pk=run, workspace=request.workspace)
+    return render(request, "quickbooks/import_progress.html", {"run": found})
 
 
 @login_not_required

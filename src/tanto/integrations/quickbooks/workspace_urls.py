@@ -9,5 +9,5 @@ urlpatterns = [
     path("reconnect/", views.reconnect, name="reconnect"),
     path("disconnect/", views.disconnect, name="disconnect"),
     path("setup/<slug:step>/", views.setup, name="setup_step"),
-    path("imports/<int:pk>/", views.import_progress, name="import_progress"),
+    path("imports/<int:run>/", views.import_progress, name="import_progress"),
 ]
