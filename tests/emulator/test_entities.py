@@ -488,3 +488,16 @@ def test_requestid_limits_and_replayed_faults(us: Api) -> None:
     first = us.post("customer", {"DisplayName": "Amy's Bird Sanctuary"}, params={"requestid": "dup-fault"})
     again = us.post("customer", {"DisplayName": "Amy's Bird Sanctuary"}, params={"requestid": "dup-fault"})
     assert first.status_code == again.status_code == 400 and first.content == again.content
+
+
+def test_xml_unless_json_is_accepted(us: Api) -> None:
+    headers = {"Authorization": us.client.headers["Authorization"], "Accept": "*/*"}
+    response = us.client.get("/customer/1", headers=headers)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
+    assert '<IntuitResponse xmlns="http://schema.intuit.com/finance/v3"' in response.text
+    assert '<Customer domain="QBO" sparse="false">' in response.text and "<Id>1</Id>" in response.text
+    fault = us.client.get("/customer/abc", headers=headers)
+    assert fault.status_code == 400 and '<Error code="2030" element="Id">' in fault.text
+    query = us.client.get("/query", params={"query": "select * from Term"}, headers=headers)
+    assert '<QueryResponse startPosition="1" maxResults="4">' in query.text
+    assert us.get("customer/1").headers["content-type"] == "application/json;charset=utf-8"

@@ -160,3 +160,9 @@ def test_probability_rules(us: Api) -> None:
     assert all(us.get("customer/1").status_code == 200 for _ in range(5))
     us.server.control("POST", "faults", [{"kind": "http_500", "probability": 1.0}])
     assert us.get("customer/1").status_code == 500
+
+
+def test_gateway_faults_stay_json_without_accept(us: Api) -> None:
+    us.server.control("POST", "faults", [{"kind": "throttle", "count": 1}])
+    response = us.client.get("/customer/1", headers={"Accept": "*/*"})
+    assert response.status_code == 429 and response.json()["fault"]["error"][0]["code"] == "3001"

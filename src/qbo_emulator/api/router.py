@@ -14,6 +14,7 @@ from starlette.responses import Response
 from .. import faults as F
 from .. import wire
 from ..faults import QboFault, fault, unsupported_operation
+from ..xml_wire import to_xml, wants_xml
 from . import base
 from .base import REGISTRY, Ctx, handler_for_path
 from .batch import run_batch
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 JSON_OK = "application/json;charset=utf-8"
 JSON_FAULT = "application/json"
+XML = "application/xml;charset=UTF-8"
 MAX_REQUESTID = 50
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
@@ -41,6 +43,7 @@ class Reply:
         self.body = body
         self.content_type = content_type
         self.headers = headers or {}
+        self.negotiable = content_type in (JSON_OK, JSON_FAULT)
 
     def response(self) -> Response:
         return Response(
@@ -60,7 +63,10 @@ def gateway_reply(emu: Emulator, status: int, code: str, name: str, detail: str,
     headers = {}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="Intuit", error="invalid_token"'
-    return Reply(status, json.dumps(body, separators=(",", ":")).encode(), JSON_FAULT, headers)
+    # The gateway (401/403/429) answers JSON whatever the Accept header says; the API itself honours it.
+    reply = Reply(status, json.dumps(body, separators=(",", ":")).encode(), JSON_FAULT, headers)
+    reply.negotiable = False
+    return reply
 
 
 def throttle_reply(emu: Emulator) -> Reply:
@@ -117,6 +123,8 @@ async def api_endpoint(request: Request) -> Response:
     finally:
         emu.limiter.leave(realm_id, grant.client_id)
     emu.stats.request(realm_id, endpoint, reply.status)
+    if reply.negotiable and wants_xml(request.headers.get("accept")):
+        reply = Reply(reply.status, to_xml(reply.body), XML, reply.headers)
     return reply.response()
 
 
