@@ -139,7 +139,8 @@ def gateway_fault(
     }
 
 
-FAULT_KINDS = ("http_500", "http_503", "throttle", "latency", "stall", "drop_after_commit")
+# "xml" answers in XML although JSON was asked for, which QBO occasionally does (node-quickbooks #45).
+FAULT_KINDS = ("http_500", "http_503", "throttle", "latency", "stall", "drop_after_commit", "xml")
 
 
 @dataclass

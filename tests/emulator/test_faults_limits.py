@@ -166,3 +166,10 @@ def test_gateway_faults_stay_json_without_accept(us: Api) -> None:
     us.server.control("POST", "faults", [{"kind": "throttle", "count": 1}])
     response = us.client.get("/customer/1", headers={"Accept": "*/*"})
     assert response.status_code == 429 and response.json()["fault"]["error"][0]["code"] == "3001"
+
+
+def test_xml_fault_kind(us: Api) -> None:
+    us.server.control("POST", "faults", [{"kind": "xml", "count": 1}])
+    first = us.get("customer/1")
+    assert first.headers["content-type"].startswith("application/xml") and "<DisplayName>" in first.text
+    assert us.get("customer/1").headers["content-type"].startswith("application/json")

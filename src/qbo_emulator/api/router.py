@@ -44,6 +44,7 @@ class Reply:
         self.content_type = content_type
         self.headers = headers or {}
         self.negotiable = content_type in (JSON_OK, JSON_FAULT)
+        self.force_xml = False
 
     def response(self) -> Response:
         return Response(
@@ -123,7 +124,7 @@ async def api_endpoint(request: Request) -> Response:
     finally:
         emu.limiter.leave(realm_id, grant.client_id)
     emu.stats.request(realm_id, endpoint, reply.status)
-    if reply.negotiable and wants_xml(request.headers.get("accept")):
+    if reply.negotiable and (reply.force_xml or wants_xml(request.headers.get("accept"))):
         reply = Reply(reply.status, to_xml(reply.body), XML, reply.headers)
     return reply.response()
 
@@ -198,8 +199,11 @@ async def _handle(emu: Emulator, request: Request, realm_id: str, rest: str, cli
 
 
 def _maybe_drop(request: Request, rule: F.FaultRule | None, reply: Reply) -> Reply:
+    """Post-operation faults: drop the connection, or answer XML regardless of Accept."""
     if rule is not None and rule.kind == "drop_after_commit":
         request.scope["qbo.drop"] = True
+    if rule is not None and rule.kind == "xml":
+        reply.force_xml = True
     return reply
 
 
