@@ -80,7 +80,7 @@ def test_requests_per_window_limit(us: Api) -> None:
 
 def test_concurrency_limit(us: Api) -> None:
     us.server.control("POST", "settings", {"limits_enabled": True, "concurrent_per_app": 3})
-    us.server.control("POST", "faults", [{"kind": "latency", "ms": 400, "path": "/customer/"}])
+    us.server.control("POST", "faults", [{"kind": "latency", "ms": 1000, "path": "/customer/"}])
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
         codes = list(pool.map(lambda _n: us.get("customer/1").status_code, range(6)))
     # A stalled request from an earlier test may still hold a slot, so count at least three refusals.
@@ -97,10 +97,11 @@ def test_batch_limit(us: Api) -> None:
 
 
 def test_stats_count_requests_by_endpoint_and_status(us: Api) -> None:
-    us.get("customer/1")
-    us.get("customer/abc")
+    # Items, not customers: a stalled customer request from an earlier test may still be finishing.
+    us.get("item/1")
+    us.get("item/abc")
     stats = us.server.control("GET", "stats")[REALM_US]
-    assert stats["requests"]["GET customer"] == {"200": 1, "400": 1}
+    assert stats["requests"]["GET item"] == {"200": 1, "400": 1}
 
 
 def test_clock_advance_reports_offset(emu: RunningEmulator) -> None:
