@@ -136,10 +136,6 @@ def providers() -> list[AccountingProvider]:
     return list(_PROVIDERS.values())
 
 
-def get_provider(key: str) -> AccountingProvider:
-    return _PROVIDERS[key]
-
-
 def active_connection(workspace: Workspace) -> AccountingConnection | None:
     """The connection documents are pushed through, or None. A workspace has at most one."""
     for provider in _PROVIDERS.values():
