@@ -281,6 +281,16 @@ def _oauth_error(error: str, status: int, description: str | None = None) -> JSO
     return JSONResponse(body, status_code=status)
 
 
+def _realm_of_credential(emu: Emulator, code: str, refresh_token: str) -> str:
+    """The company a refused code or refresh token belonged to, for the per-realm stats ("-" if unknown)."""
+    auth = emu.store.auth
+    if code in auth.codes:
+        return auth.codes[code].realm_id
+    record = auth.refresh_tokens.get(refresh_token)
+    grant = auth.grants.get(record.grant_id) if record else None
+    return grant.realm_id if grant else "-"
+
+
 async def token_endpoint(request: Request) -> Response:
     emu: Emulator = request.app.state.emu
     form = await read_form(request)
@@ -297,9 +307,7 @@ async def token_endpoint(request: Request) -> Response:
     else:
         return _oauth_error("unsupported_grant_type", 400)
     if isinstance(result, str):
-        realm = next(
-            (g.realm_id for g in emu.store.auth.grants.values() if g.client_id == app.client_id), "-"
-        )
+        realm = _realm_of_credential(emu, form.get("code", ""), form.get("refresh_token", ""))
         emu.stats.bump(realm, "invalid_grants")
         if grant_type == "refresh_token":
             return _oauth_error("invalid_grant", 400, "Incorrect or invalid refresh token")
