@@ -97,8 +97,10 @@ def admin_client(client: Any, admin_user: Any) -> Any:
     return client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Module scope, not session: Playwright's sync API keeps an asyncio loop running on this thread while
+    # it is open, and tests elsewhere that run their own loop (the emulator's ASGI tests) must not see it.
     require(os.path.exists(CHROMIUM), "Chromium", "apt-get install -y chromium")
     try:
         from playwright.sync_api import sync_playwright
