@@ -501,3 +501,16 @@ def test_xml_unless_json_is_accepted(us: Api) -> None:
     query = us.client.get("/query", params={"query": "select * from Term"}, headers=headers)
     assert '<QueryResponse startPosition="1" maxResults="4">' in query.text
     assert us.get("customer/1").headers["content-type"] == "application/json;charset=utf-8"
+
+
+def test_resending_plain_name_of_inactive_record_changes_nothing(us: Api) -> None:
+    gone = us.ok(us.post("account", {"Id": "8", "SyncToken": "0", "sparse": True, "Active": False}))[
+        "Account"
+    ]
+    assert gone["Name"] == "Bank Charges (deleted)" and gone["SyncToken"] == "1"
+    again = us.ok(
+        us.post(
+            "account", {"Id": "8", "SyncToken": "1", "sparse": True, "Active": False, "Name": "Bank Charges"}
+        )
+    )["Account"]
+    assert again["Name"] == "Bank Charges (deleted)" and again["SyncToken"] == "1"

@@ -91,7 +91,7 @@ class NamedList(Handler):
         if not was_active and merged.get("Active") is not False and "Name" not in body:
             merged["Name"] = str(merged.get("Name", "")).removesuffix(" (deleted)")
         obj = self.build(ctx, merged, current)
-        apply_active(obj, was_active, ("Name", "FullyQualifiedName"))
+        apply_active(obj, ("Name", "FullyQualifiedName"))
         self._unique(ctx, obj["Name"], current["Id"])
         for key in ("domain", "Id", "SyncToken", "MetaData"):
             obj[key] = current[key]

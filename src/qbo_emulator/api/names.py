@@ -44,14 +44,15 @@ def name_taken(ctx: Ctx, display: str, exclude: tuple[str, str] | None = None) -
     return False
 
 
-def apply_active(obj: JsonObj, was_active: bool, keys: tuple[str, ...]) -> None:
-    """QBO renames on deactivation ("X (deleted)") and drops the suffix on reactivation."""
+def apply_active(obj: JsonObj, keys: tuple[str, ...]) -> None:
+    """Inactive records carry QBO's " (deleted)" suffix; reactivation drops it. Re-sending the plain name of
+    an inactive record is therefore no change at all (recorded in deactivate/account.yml)."""
     active = obj.get("Active", True)
     for key in keys:
         value = obj.get(key)
         if not isinstance(value, str):
             continue
-        if was_active and active is False and not value.endswith(DELETED):
+        if active is False and not value.endswith(DELETED):
             obj[key] = value + DELETED
         elif active is not False and value.endswith(DELETED):
             obj[key] = value[: -len(DELETED)]
@@ -114,7 +115,7 @@ class NameList(Handler):
     def create(self, ctx: Ctx, body: JsonObj) -> JsonObj:
         obj = self.build(ctx, body, None)
         if obj.get("Active") is False:
-            apply_active(obj, True, ("DisplayName", "FullyQualifiedName"))
+            apply_active(obj, ("DisplayName", "FullyQualifiedName"))
         if name_taken(ctx, obj["DisplayName"]):
             raise duplicate_name()
         full = new_base(ctx, self.name)
@@ -140,7 +141,7 @@ class NameList(Handler):
                 "The item can't be made inactive because it has an open balance.",
                 None,
             )
-        apply_active(obj, was_active, ("DisplayName", "FullyQualifiedName"))
+        apply_active(obj, ("DisplayName", "FullyQualifiedName"))
         if name_taken(ctx, obj["DisplayName"], exclude=(self.name, current["Id"])):
             raise duplicate_name()
         for key in ("domain", "Id", "SyncToken", "MetaData"):
