@@ -514,3 +514,24 @@ def test_resending_plain_name_of_inactive_record_changes_nothing(us: Api) -> Non
         )
     )["Account"]
     assert again["Name"] == "Bank Charges (deleted)" and again["SyncToken"] == "1"
+
+
+def test_percent_discount_line(us: Api) -> None:
+    body = invoice_body(amount=200.0)
+    body["Line"].append(
+        {
+            "DetailType": "DiscountLineDetail",  # type: ignore[attr-defined]
+            "DiscountLineDetail": {
+                "PercentBased": True,
+                "DiscountPercent": 10,
+                "DiscountAccountRef": {"value": "86"},
+            },
+        }
+    )
+    invoice = us.create("Invoice", body)
+    assert [ln["DetailType"] for ln in invoice["Line"]] == [
+        "SalesItemLineDetail",
+        "SubTotalLineDetail",
+        "DiscountLineDetail",
+    ]
+    assert invoice["Line"][2]["Amount"] == 20 and invoice["TotalAmt"] == 180 and invoice["Balance"] == 180

@@ -117,12 +117,12 @@ class SalesDocument(Transaction):
             else:
                 line["Amount"] = as_money(line.get("Amount", 0), "Amount")
             discount_total += line["Amount"]
-        all_lines = items + discounts
         number_lines(items)
         for line in discounts:
             line.pop("Id", None)
+        # QBO appends its SubTotal line after the item lines; discounts follow it.
         subtotal_line = {"Amount": subtotal, "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}}
-        obj["Line"] = items + [subtotal_line] + [d for d in all_lines if d in discounts]
+        obj["Line"] = [*items, subtotal_line, *discounts]
         obj["TxnTaxDetail"] = tax.detail
         if tax.inclusive:
             total = wire.money(tax.gross_total - discount_total)
