@@ -10,8 +10,6 @@ Prints a table and writes bench/results/import.json.
 from __future__ import annotations
 
 import logging
-import socket
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -22,33 +20,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import report, use_fresh_data_dir  # noqa: E402
+from qbo_harness import CLIENT_ID, connect, point_settings_at, realm_requests, start_emulator  # noqa: E402
 
 CUSTOMERS, VENDORS = 10_000, 5_000
 SMALL = (2_000, 1_000)
-CLIENT_ID = "tanto-demo"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_emulator() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "qbo_emulator", "--port", str(port), "--no-limits", "--log-level", "warning"]
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/.well-known/openid_sandbox_configuration", timeout=1).raise_for_status()
-            return process, base
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("the emulator did not start")
 
 
 def company(control: httpx.Client, name: str, customers: int, vendors: int) -> str:
@@ -81,26 +56,6 @@ def company(control: httpx.Client, name: str, customers: int, vendors: int) -> s
             ).raise_for_status()
     control.post("/_emulator/seed", json={"realm_id": realm, "customers": customers, "vendors": vendors})
     return realm
-
-
-def realm_requests(control: httpx.Client, realm: str) -> int:
-    stats = control.get("/_emulator/stats").json().get(realm, {})
-    return sum(sum(codes.values()) for codes in stats.get("requests", {}).values())
-
-
-def connect(control: httpx.Client, workspace: Any, realm: str) -> Any:
-    from tanto.integrations.quickbooks.crypto import Secret
-    from tanto.integrations.quickbooks.models import QuickBooksConnection
-    from tanto.integrations.quickbooks.oauth import TokenSet
-
-    issued = control.post("/_emulator/tokens", json={"client_id": CLIENT_ID, "realm_id": realm}).json()
-    conn = QuickBooksConnection(workspace=workspace, realm_id=realm, company_name="Bench", country="US")
-    tokens = TokenSet.from_response(issued)
-    for field, value in conn.token_fields(tokens).items():
-        setattr(conn, field, value)
-    conn.save()
-    assert conn.access_token == Secret(issued["access_token"])
-    return conn
 
 
 def run_once(
@@ -145,13 +100,10 @@ def main() -> int:
     django.setup()
     logging.getLogger("tanto").setLevel(logging.WARNING)  # one line per request would time the console
     call_command("migrate", verbosity=0)
-    process, base = start_emulator()
+    process, base = start_emulator("--no-limits")
     try:
         with httpx.Client(base_url=base, timeout=120) as control:
-            from django.conf import settings
-
-            settings.QBO_ENVIRONMENT = f"{base}/.well-known/openid_sandbox_configuration"
-            settings.QBO_API_BASE_URL = base
+            point_settings_at(base)
             full = run_once(control, "bench-full", CUSTOMERS, VENDORS, measure_memory=False)
             full_memory = run_once(control, "bench-full-mem", CUSTOMERS, VENDORS, measure_memory=True)
             small = run_once(control, "bench-small-mem", *SMALL, measure_memory=True)

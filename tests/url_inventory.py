@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tanto.catalog.models import Product, TaxRate
 from tanto.contacts.models import Customer, Supplier
+from tanto.integrations.outbox import PushRun, SyncRecord
 from tanto.purchasing.models import PurchaseOrder
 from tanto.sales.models import SalesOrder
 
@@ -20,7 +21,12 @@ PK_MODELS: dict[str, type] = {
     "contacts:customer": Customer,
     "contacts:supplier": Supplier,
     "settings:tax_rate": TaxRate,
+    "quickbooks:push_progress": PushRun,
+    "quickbooks:sync_log_retry": SyncRecord,
+    "quickbooks:": SalesOrder,  # push_one, cell, retry: <kind> is "invoice" below
 }
+# Values for other URL arguments; anything else gets a placeholder of the converter's type.
+ARGUMENTS = {"kind": "invoice", "step": "mode"}
 
 
 def all_urls(workspace_only: bool = True) -> Iterator[tuple[str, list[str]]]:
@@ -57,6 +63,8 @@ def workspace_urls() -> Iterator[tuple[str, list[str]]]:
 def placeholder(name: str, kwarg: str) -> Any:
     """A value for a URL argument other than ws/pk (e.g. a wizard step): the checks under test (CSRF,
     membership) run before the view looks at it."""
+    if kwarg in ARGUMENTS:
+        return ARGUMENTS[kwarg]
     pattern = _patterns_by_name()[name]
     converter = pattern.pattern.converters[kwarg]
     return 1 if converter.regex == "[0-9]+" else "x"

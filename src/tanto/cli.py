@@ -46,7 +46,7 @@ def serve(host: str, port: int, reload: bool = False) -> int:
 
 
 def worker(extra: Sequence[str]) -> int:
-    return manage(["db_worker", *extra])
+    return manage(["worker", *extra])
 
 
 def emulator(argv: Sequence[str]) -> int:

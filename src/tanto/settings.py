@@ -138,6 +138,8 @@ QBO_ENVIRONMENT = os.environ.get("QBO_ENVIRONMENT", "sandbox")
 QBO_API_BASE_URL = os.environ.get("QBO_API_BASE_URL", "")
 QBO_CLIENT_ID = os.environ.get("QBO_CLIENT_ID", "")
 QBO_CLIENT_SECRET = os.environ.get("QBO_CLIENT_SECRET", "")
+# How long a worker's claim on an outbox record lasts before another worker may take it over.
+SYNC_LEASE_SECONDS = float(os.environ.get("TANTO_SYNC_LEASE_SECONDS", "120"))
 QBO_REDIRECT_URI = os.environ.get(
     "QBO_REDIRECT_URI", "http://127.0.0.1:8000/integrations/quickbooks/callback"
 )

@@ -43,6 +43,12 @@ def victim(make_user, make_workspace):
         shipping_address=customer.shipping_address.copy(),
     )
     order.rows.create(variant=Variant.objects.filter(workspace=workspace).first(), quantity=1, price=10)
+    from tanto.integrations import outbox
+
+    [record] = outbox.request_push(
+        workspace=workspace, provider="quickbooks", connection_id=1, kind="invoice", objects=[order]
+    )
+    outbox.PushRun.objects.create(workspace=workspace, kind="invoice", record_ids=[record.pk])
     PurchaseOrder.objects.create(
         workspace=workspace,
         number="PO-0001",

@@ -47,6 +47,16 @@ def test_every_post_without_a_csrf_token_is_refused(make_user, workspace, admin_
         created_date="2026-11-01",
         currency="GBP",
     )
+    from tanto.integrations import outbox
+
+    [record] = outbox.request_push(
+        workspace=workspace,
+        provider="quickbooks",
+        connection_id=1,
+        kind="invoice",
+        objects=[SalesOrder.objects.get(workspace=workspace)],
+    )
+    outbox.PushRun.objects.create(workspace=workspace, kind="invoice", record_ids=[record.pk])
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin_user)
     before = (

@@ -26,6 +26,7 @@ from tanto.catalog.models import TaxRate
 from tanto.core.documents import OrderDocument
 from tanto.core.money import LineInput, document_totals
 from tanto.core.order_forms import MAX_ROWS, parse_decimal
+from tanto.integrations.columns import list_columns
 
 PAGE_SIZE = 50
 SORT_CHOICES = [
@@ -90,6 +91,8 @@ def order_list(request: WorkspaceRequest, screen: OrderScreen) -> HttpResponse:
     direction = "-" if sort.startswith("-") else ""
     orders = orders.order_by(f"{direction}{column}", f"{direction}id")
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    columns = list_columns(request.workspace, screen.namespace, page.object_list)
     context = {
         "screen": screen,
         "page": page,
@@ -98,7 +101,7 @@ def order_list(request: WorkspaceRequest, screen: OrderScreen) -> HttpResponse:
         "sort": sort,
         "statuses": screen.status_choices,
         "sort_choices": SORT_CHOICES,
-        "extra_columns": [],
+        "extra_columns": columns,
     }
     return render(request, "orders/list.html", context)
 

@@ -42,3 +42,7 @@ class RateLimitRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.limit_key_id}@{self.started_at}"
+
+
+# The outbox lives in its own module; imported here so Django sees its models.
+from tanto.integrations.outbox import PushRun, SyncAttempt, SyncRecord  # noqa: E402, F401

@@ -11,6 +11,7 @@ from django.db import transaction
 from tanto.core.movements import checked_quantities, progress
 from tanto.inventory.stock import remove_stock
 from tanto.sales.models import DeliveryStatus, Fulfilment, FulfilmentRow, SalesOrder
+from tanto.sales.signals import fulfilment_recorded
 
 
 @transaction.atomic
@@ -32,6 +33,7 @@ def deliver(order: SalesOrder, quantities: Mapping[int, Decimal], delivered_on: 
     statuses = (DeliveryStatus.NOT_SHIPPED, DeliveryStatus.PARTIALLY_DELIVERED, DeliveryStatus.DELIVERED)
     order.delivery_status = statuses[progress(rows, {row.pk: row.delivered_quantity for row in rows})]
     order.save(update_fields=["delivery_status", "updated_at"])
+    transaction.on_commit(lambda: fulfilment_recorded.send(sender=Fulfilment, fulfilment=fulfilment))
     return fulfilment
 
 

@@ -12,3 +12,13 @@ class QuickBooksConfig(AppConfig):
         from tanto.integrations.quickbooks.provider import PROVIDER
 
         register(PROVIDER)
+        self._connect_sync()
+
+    def _connect_sync(self) -> None:
+        from tanto.integrations import columns
+        from tanto.integrations.quickbooks.push import on_fulfilment
+        from tanto.integrations.quickbooks.sync_views import sync_column
+        from tanto.sales.signals import fulfilment_recorded
+
+        columns.register(sync_column)
+        fulfilment_recorded.connect(on_fulfilment, dispatch_uid="quickbooks-cogs")

@@ -252,3 +252,7 @@ class ImportRun(models.Model):
     @property
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
+
+
+# Item links live beside the code that resolves them; imported here so Django sees the model.
+from tanto.integrations.quickbooks.references import ItemLink  # noqa: E402, F401
