@@ -84,8 +84,9 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Intuit's password policy: at least 8 characters (hashing: Django's default PBKDF2-SHA256).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 4}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]
 
 # The app and the QuickBooks emulator share 127.0.0.1 in the demo, and browsers do not separate cookies
@@ -138,8 +139,11 @@ QBO_ENVIRONMENT = os.environ.get("QBO_ENVIRONMENT", "sandbox")
 QBO_API_BASE_URL = os.environ.get("QBO_API_BASE_URL", "")
 QBO_CLIENT_ID = os.environ.get("QBO_CLIENT_ID", "")
 QBO_CLIENT_SECRET = os.environ.get("QBO_CLIENT_SECRET", "")
-# How long a worker's claim on an outbox record lasts before another worker may take it over.
+# How long a worker's claim on an outbox record lasts before another worker may take it over, and the
+# longest wait between retries of a temporary failure.
 SYNC_LEASE_SECONDS = float(os.environ.get("TANTO_SYNC_LEASE_SECONDS", "120"))
+SYNC_MAX_BACKOFF_SECONDS = float(os.environ.get("TANTO_SYNC_MAX_BACKOFF_SECONDS", "300"))
+QBO_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TANTO_QBO_TIMEOUT_SECONDS", "30"))
 QBO_REDIRECT_URI = os.environ.get(
     "QBO_REDIRECT_URI", "http://127.0.0.1:8000/integrations/quickbooks/callback"
 )
