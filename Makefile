@@ -21,3 +21,8 @@ test:
 
 bench: install
 	$(UV) run python bench/run.py
+
+# The whole system under fire on PostgreSQL; SOAK_DOCS and SOAK_MINUTES size it.
+soak: install
+	scripts/ensure-system-packages
+	scripts/with-postgres $(UV) run python bench/soak.py

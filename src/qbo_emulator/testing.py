@@ -7,11 +7,13 @@ with run_emulator_in_thread(limits_enabled=False) as emu:
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from dataclasses import fields
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import uvicorn
@@ -206,3 +208,44 @@ def emulator_fixture(scope: str = "session", **config: Any) -> Any:
             yield running
 
     return _fixture
+
+
+def _field(html: str, name: str) -> str:
+    found = re.search(rf'name="?{name}"?\s+value="([^"]*)"', html) or re.search(
+        rf'value="([^"]*)"[^>]*name="?{name}"?', html
+    )
+    assert found, f"no {name} field in page"
+    return found.group(1)
+
+
+def sign_in_and_consent(
+    authorize_url: str,
+    email: str,
+    password: str = "sandbox",
+    *,
+    company: str | None = None,
+    action: str = "connect",
+) -> str:
+    """Walks the authorize pages without a browser, as a user would with one: signs in, picks `company`
+    when asked, presses Connect (or Cancel), and returns the callback URL the emulator redirects to (not
+    followed). For tests and load scripts of apps that connect to the emulator."""
+    with httpx.Client(follow_redirects=False, timeout=10) as browser:
+        page = browser.get(authorize_url)
+        assert page.status_code == 200, page.text
+        base = f"{urlsplit(authorize_url).scheme}://{urlsplit(authorize_url).netloc}"
+        auth_id = _field(page.text, "auth_id")
+        step = browser.post(
+            f"{base}/connect/oauth2/signin", data={"auth_id": auth_id, "email": email, "password": password}
+        )
+        page = browser.get(f"{base}{step.headers['location']}")
+        if "Select a company" in page.text:
+            assert company, "the emulator asked for a company"
+            realm = re.search(rf'value="(\d+)"[^>]*><label[^>]*>{re.escape(company)}<', page.text)
+            assert realm, f"company {company} not offered"
+            step = browser.post(
+                f"{base}/connect/oauth2/company", data={"auth_id": auth_id, "realm_id": realm.group(1)}
+            )
+            page = browser.get(f"{base}{step.headers['location']}")
+        done = browser.post(f"{base}/connect/oauth2/consent", data={"auth_id": auth_id, "action": action})
+        assert done.status_code == 302, done.text
+        return str(done.headers["location"])

@@ -3,13 +3,13 @@ settings pointing the app at it, and helpers that walk Intuit's authorize pages 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
+
+from qbo_emulator.testing import sign_in_and_consent
 
 CLIENT_ID = "tanto-tests"
 CLIENT_SECRET = "tanto-tests-secret"
@@ -63,39 +63,10 @@ def qbo_live(emulator: Any, settings: Any, live_server: Any) -> Any:
     return emulator
 
 
-def _field(html: str, name: str) -> str:
-    found = re.search(rf'name="?{name}"?\s+value="([^"]*)"', html) or re.search(
-        rf'value="([^"]*)"[^>]*name="?{name}"?', html
-    )
-    assert found, f"no {name} field in page"
-    return found.group(1)
-
-
 def intuit_authorize(
     authorize_url: str, email: str, *, company: str | None = None, action: str = "connect"
 ) -> str:
-    """Signs in at the emulator, picks `company` if asked, presses Connect (or Cancel), and returns the
-    callback URL Intuit redirects to (not followed)."""
-    with httpx.Client(follow_redirects=False, timeout=10) as browser:
-        page = browser.get(authorize_url)
-        assert page.status_code == 200, page.text
-        base = f"{urlsplit(authorize_url).scheme}://{urlsplit(authorize_url).netloc}"
-        auth_id = _field(page.text, "auth_id")
-        step = browser.post(
-            f"{base}/connect/oauth2/signin", data={"auth_id": auth_id, "email": email, "password": PASSWORD}
-        )
-        page = browser.get(f"{base}{step.headers['location']}")
-        if "Select a company" in page.text:
-            assert company, "the emulator asked for a company"
-            realm = re.search(rf'value="(\d+)"[^>]*><label[^>]*>{re.escape(company)}<', page.text)
-            assert realm, f"company {company} not offered"
-            step = browser.post(
-                f"{base}/connect/oauth2/company", data={"auth_id": auth_id, "realm_id": realm.group(1)}
-            )
-            page = browser.get(f"{base}{step.headers['location']}")
-        done = browser.post(f"{base}/connect/oauth2/consent", data={"auth_id": auth_id, "action": action})
-        assert done.status_code == 302, done.text
-        return str(done.headers["location"])
+    return sign_in_and_consent(authorize_url, email, PASSWORD, company=company, action=action)
 
 
 def callback_path(callback_url: str) -> str:

@@ -6,9 +6,9 @@ import re
 _SECRET_PATTERNS = [
     # bearer tokens and OAuth token fields, in headers, JSON or form bodies
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
-    re.compile(
-        r"(?i)(\"?(?:access_token|refresh_token|id_token|client_secret|code)\"?\s*[:=]\s*\"?)[^\"&\s,]+"
-    ),
+    re.compile(r"(?i)(\"?(?:access_token|refresh_token|id_token|client_secret)\"?\s*[:=]\s*\"?)[^\"&\s,]+"),
+    # the authorization code in a callback URL or form (not the fault codes QuickBooks reports)
+    re.compile(r"(?i)((?:^|[?&])code=)[^&\s]+"),
 ]
 
 

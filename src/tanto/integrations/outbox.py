@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -204,25 +204,41 @@ def retry(record: SyncRecord) -> bool:
     return bool(changed)
 
 
-def claim(record_id: int, now: datetime.datetime | None = None) -> SyncRecord | None:
-    """Takes a due record for this worker, or None when someone else has it or it is done. A record whose
-    lease expired can be claimed again: its worker died, perhaps after sending, so the record is flagged as
-    having an unknown outcome and gets looked up before anything is sent again."""
+def claim_many(record_ids: Iterable[int], now: datetime.datetime | None = None) -> list[SyncRecord]:
+    """Takes the due records among these for this worker, under one lease token (two UPDATEs and a SELECT,
+    however many). A record someone else holds, or that is done, is left alone. A record whose lease
+    expired can be claimed again: its worker died, perhaps after sending, so it is flagged as having an
+    unknown outcome and gets looked up before anything is sent again."""
     now = now or timezone.now()
     token = str(uuid.uuid4())
+    ids = list(record_ids)
     taken = {
         "state": State.SENDING,
         "lease_until": now + lease(),
         "lease_token": token,
         "attempt_count": F("attempt_count") + 1,
     }
-    row = SyncRecord.objects.filter(pk=record_id)
-    claimed = row.filter(state=State.QUEUED, next_attempt_at__lte=now).update(**taken)
-    if not claimed:
-        claimed = row.filter(state=State.SENDING, lease_until__lt=now).update(**taken, outcome_unknown=True)
-    if not claimed:
-        return None
-    return SyncRecord.objects.get(pk=record_id, lease_token=token)
+    rows = SyncRecord.objects.filter(pk__in=ids)
+    rows.filter(state=State.QUEUED, next_attempt_at__lte=now).update(**taken)
+    rows.filter(state=State.SENDING, lease_until__lt=now).exclude(lease_token=token).update(
+        **taken, outcome_unknown=True
+    )
+    return list(SyncRecord.objects.filter(pk__in=ids, lease_token=token).order_by("pk"))
+
+
+def release_many(records: list[SyncRecord], fields: list[str]) -> int:
+    """Writes each record's own outcome (already set on the objects) for those this worker still holds."""
+    with transaction.atomic():
+        held = SyncRecord.objects.filter(pk__in=[r.pk for r in records], lease_token=records[0].lease_token)
+        if connection.features.has_select_for_update:
+            held = held.select_for_update()
+        mine = set(held.values_list("pk", flat=True))
+        keep = [r for r in records if r.pk in mine]
+        now = timezone.now()
+        for record in keep:
+            record.lease_until, record.lease_token, record.updated_at = None, "", now
+        SyncRecord.objects.bulk_update(keep, [*fields, "lease_until", "lease_token", "updated_at"])
+    return len(keep)
 
 
 def release(record: SyncRecord, **fields: Any) -> bool:

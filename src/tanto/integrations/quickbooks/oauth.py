@@ -30,7 +30,7 @@ API_BASE_URLS = {
 }
 SCOPES = ("com.intuit.quickbooks.accounting", "openid", "email", "profile")
 DISCOVERY_TTL = 3600.0
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+CONNECT_TIMEOUT = 10.0
 
 _discovery_cache: dict[str, tuple[float, Discovery]] = {}
 
@@ -82,7 +82,11 @@ def api_base_url() -> str:
 
 
 def http() -> httpx.Client:
-    return httpx.Client(timeout=TIMEOUT, headers={"Accept": "application/json"})
+    # QuickBooks gives up on a request after 120 s; we give up sooner and let the outbox retry.
+    timeout = httpx.Timeout(
+        settings.QBO_HTTP_TIMEOUT_SECONDS, connect=min(CONNECT_TIMEOUT, settings.QBO_HTTP_TIMEOUT_SECONDS)
+    )
+    return httpx.Client(timeout=timeout, headers={"Accept": "application/json"})
 
 
 def discovery() -> Discovery:

@@ -14,6 +14,7 @@ Each outcome is classified:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -25,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,6 +63,16 @@ MAX_BACKOFF_SECONDS = 300
 REFERENCE_FAULTS = {"610", "2500"}  # an inactive or unknown customer, vendor or item
 
 
+# QuickBooks times its windows by when requests arrive, we by when they leave; a little slack keeps network
+# jitter from making two requests a window apart look closer together than that.
+WINDOW_SLACK_SECONDS = 0.3
+
+
+def _limits() -> ratelimit.Limits:
+    limits = ratelimit.limits_from_settings()
+    return dataclasses.replace(limits, window_seconds=limits.window_seconds + WINDOW_SLACK_SECONDS)
+
+
 class LimitedClient(QuickBooksClient):
     """Every request waits for a slot in the company's limits, shared by all workers."""
 
@@ -71,7 +83,7 @@ class LimitedClient(QuickBooksClient):
         is_batch = url.rstrip("/").endswith("/batch")
         # QuickBooks counts each operation of a batch against the per-minute limit.
         cost = len(json.get("BatchItemRequest") or []) if is_batch and isinstance(json, dict) else 1
-        with ratelimit.slot(key, batch=is_batch, limits=ratelimit.limits_from_settings(), cost=max(cost, 1)):
+        with ratelimit.slot(key, batch=is_batch, limits=_limits(), cost=max(cost, 1)):
             return super()._send(bearer, method, url, query, json, *args, **kwargs)
 
 
@@ -183,7 +195,7 @@ class Job:
 
 def push(record_ids: Sequence[int]) -> None:
     """Pushes whatever of these records is due; the rest is someone else's or done already."""
-    claimed = [r for r in (outbox.claim(pk) for pk in record_ids) if r is not None]
+    claimed = outbox.claim_many(record_ids)
     by_connection: dict[int, list[SyncRecord]] = {}
     for record in claimed:
         by_connection.setdefault(record.connection_id, []).append(record)
@@ -272,7 +284,8 @@ class Pusher:
         return ready
 
     def _invoices(self, jobs: list[Job]) -> Callable[[SyncRecord], dict[str, Any] | None]:
-        orders = {j.record.pk: _sales_order(j.record) for j in jobs}
+        by_id = _sales_orders([j.record.sales_order_id for j in jobs])
+        orders = {j.record.pk: by_id[j.record.sales_order_id] for j in jobs}
         resolver = ContactResolver(self.client, CUSTOMERS, self._currency)
         customers = resolver.resolve([o.customer for o in orders.values()])
         variants = [row.variant for o in orders.values() for row in o.rows.all()]
@@ -286,7 +299,8 @@ class Pusher:
         return build
 
     def _bills(self, jobs: list[Job]) -> Callable[[SyncRecord], dict[str, Any] | None]:
-        orders = {j.record.pk: _purchase_order(j.record) for j in jobs}
+        by_id = _purchase_orders([j.record.purchase_order_id for j in jobs])
+        orders = {j.record.pk: by_id[j.record.purchase_order_id] for j in jobs}
         vendors = ContactResolver(self.client, VENDORS, self._currency).resolve(
             [o.supplier for o in orders.values()]
         )
@@ -360,11 +374,11 @@ class Pusher:
             for job in jobs:
                 _settle_failure(job.record, exc, request, started, intuit_tid=self.client.last_intuit_tid)
             return
+        done: list[tuple[SyncRecord, dict[str, Any]]] = []
         for job, answer in zip(jobs, answers, strict=True):
             document = answer.get(entity)
             if isinstance(document, dict) and document.get("Id"):
-                _succeed(job.record, document, request, started, intuit_tid=self.client.last_intuit_tid)
-                self._after_success(job.record)
+                done.append((job.record, document))
             elif answer.get("Fault"):
                 code = fault_code(answer)
                 detail = FaultDetail(code=code, message=fault_message(answer))
@@ -378,6 +392,10 @@ class Pusher:
                     request,
                     started,
                 )
+        if done:
+            _succeed_many(done, request, started, self.client.last_intuit_tid)
+            for record, _ in done:
+                self._after_success(record)
 
     def _maybe_forget_references(self, record: SyncRecord, code: str) -> None:
         """A customer, vendor or item made inactive in QuickBooks: drop our links, match again, once."""
@@ -413,6 +431,51 @@ def _attempt(record: SyncRecord, request: str, started: float, outcome: str, **f
         duration_ms=int((time.monotonic() - started) * 1000) if started else 0,
         **fields,
     )
+
+
+SUCCESS_FIELDS = [
+    "state",
+    "outcome_unknown",
+    "remote_id",
+    "remote_number",
+    "remote_sync_token",
+    "synced_at",
+    "error_message",
+    "error_hint",
+]
+
+
+def _mark_synced(record: SyncRecord, document: dict[str, Any]) -> None:
+    record.state, record.outcome_unknown = State.SYNCED, False
+    record.remote_id = str(document.get("Id", ""))
+    record.remote_number = str(document.get("DocNumber", ""))[:40]
+    record.remote_sync_token = str(document.get("SyncToken", ""))
+    record.synced_at, record.error_message, record.error_hint = timezone.now(), "", ""
+
+
+def _succeed_many(
+    done: list[tuple[SyncRecord, dict[str, Any]]], request: str, started: float, tid: str
+) -> None:
+    """The documents of one batch answer: recorded together (one UPDATE and one INSERT, not one per row)."""
+    duration = int((time.monotonic() - started) * 1000)
+    with transaction.atomic():
+        for record, document in done:
+            _mark_synced(record, document)
+        outbox.release_many([record for record, _ in done], SUCCESS_FIELDS)
+        outbox.SyncAttempt.objects.bulk_create(
+            [
+                outbox.SyncAttempt(
+                    record=record,
+                    request=request[:200],
+                    outcome=Outcome.SUCCESS,
+                    duration_ms=duration,
+                    http_status=200,
+                    intuit_tid=tid,
+                    message=f"QuickBooks {ENTITY[record.kind]} {doc['Id']}",
+                )
+                for record, doc in done
+            ]
+        )
 
 
 def _succeed(
@@ -476,7 +539,8 @@ def _requeue(record: SyncRecord, seconds: float, message: str, **extra: Any) -> 
 
 def backoff(attempts: int) -> float:
     """Exponential, capped, with jitter so that many failed records do not all come back at once."""
-    return min(MAX_BACKOFF_SECONDS, 2.0 ** min(attempts, 9)) * random.uniform(0.5, 1.5)
+    cap = float(getattr(settings, "SYNC_MAX_BACKOFF_SECONDS", MAX_BACKOFF_SECONDS))
+    return min(cap, 2.0 ** min(attempts, 9)) * random.uniform(0.5, 1.0)
 
 
 def _settle_failure(
@@ -539,25 +603,29 @@ def explain(exc: QuickBooksError) -> tuple[str, str]:
 
 
 def _sales_order(record: SyncRecord) -> SalesOrder:
-    return (
-        SalesOrder.objects.select_related(
-            "customer__billing_address",
-            "customer__shipping_address",
-            "billing_address",
-            "shipping_address",
-            "shipping_tax_rate",
-        )
-        .prefetch_related("rows__variant__product", "rows__tax_rate")
-        .get(pk=record.sales_order_id)
-    )
+    return _sales_orders([record.sales_order_id])[record.sales_order_id]
 
 
 def _purchase_order(record: SyncRecord) -> PurchaseOrder:
-    return (
-        PurchaseOrder.objects.select_related("supplier__address")
-        .prefetch_related("rows__variant__product", "rows__tax_rate")
-        .get(pk=record.purchase_order_id)
+    return _purchase_orders([record.purchase_order_id])[record.purchase_order_id]
+
+
+def _sales_orders(ids: list[int]) -> dict[int, SalesOrder]:
+    orders = SalesOrder.objects.select_related(
+        "customer__billing_address",
+        "customer__shipping_address",
+        "billing_address",
+        "shipping_address",
+        "shipping_tax_rate",
+    ).prefetch_related("rows__variant__product", "rows__tax_rate")
+    return {order.pk: order for order in orders.filter(pk__in=ids)}
+
+
+def _purchase_orders(ids: list[int]) -> dict[int, PurchaseOrder]:
+    orders = PurchaseOrder.objects.select_related("supplier__address").prefetch_related(
+        "rows__variant__product", "rows__tax_rate"
     )
+    return {order.pk: order for order in orders.filter(pk__in=ids)}
 
 
 def _fulfilment(record: SyncRecord) -> Fulfilment:
