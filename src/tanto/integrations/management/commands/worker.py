@@ -39,6 +39,12 @@ class Command(BaseCommand):
         )
         sweeper.start()
         try:
-            call_command("db_worker", interval=interval, startup_delay=False, verbosity=options["verbosity"])
+            call_command(
+                "db_worker",
+                interval=interval,
+                startup_delay=False,
+                reload=False,
+                verbosity=options["verbosity"],
+            )
         finally:
             stop.set()
