@@ -96,42 +96,40 @@ def supplier_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespo
     return render(request, "contacts/supplier_form.html", context)
 
 
+def delete_contact(
+    request: WorkspaceRequest, contact: Customer | Supplier, orders: int, kind: str, documents: str
+) -> HttpResponse:
+    """Deletes a contact and its addresses, unless orders use it: then says why and changes nothing."""
+    name = contact.display_name
+    if orders:
+        messages.error(
+            request,
+            f"{name} cannot be deleted: {orders} {documents}(s) use this {kind}. "
+            "Delete or reassign those orders first.",
+        )
+        return redirect(f"contacts:{kind}_edit", ws=request.workspace.pk, pk=contact.pk)
+    with transaction.atomic():
+        addresses = (
+            [contact.billing_address, contact.shipping_address]
+            if isinstance(contact, Customer)
+            else [contact.address]
+        )
+        contact.delete()
+        for address in addresses:
+            address.delete()
+    messages.success(request, f"{kind.capitalize()} {name} deleted.")
+    return redirect(f"contacts:{kind}s", ws=request.workspace.pk)
+
+
 @require_POST
 @workspace_view()
 def customer_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
     customer = get_for_workspace(request, Customer, pk=pk)
-    order_count = customer.sales_orders.count()
-    if order_count:
-        messages.error(
-            request,
-            f"{customer.display_name} cannot be deleted: {order_count} sales order(s) use this customer. "
-            "Delete or reassign those orders first.",
-        )
-        return redirect("contacts:customer_edit", ws=request.workspace.pk, pk=pk)
-    with transaction.atomic():
-        addresses = [customer.billing_address, customer.shipping_address]
-        customer.delete()
-        for address in addresses:
-            address.delete()
-    messages.success(request, f"Customer {customer.display_name} deleted.")
-    return redirect("contacts:customers", ws=request.workspace.pk)
+    return delete_contact(request, customer, customer.sales_orders.count(), "customer", "sales order")
 
 
 @require_POST
 @workspace_view()
 def supplier_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
     supplier = get_for_workspace(request, Supplier, pk=pk)
-    order_count = supplier.purchase_orders.count()
-    if order_count:
-        messages.error(
-            request,
-            f"{supplier.name} cannot be deleted: {order_count} purchase order(s) use this supplier. "
-            "Delete or reassign those orders first.",
-        )
-        return redirect("contacts:supplier_edit", ws=request.workspace.pk, pk=pk)
-    with transaction.atomic():
-        address = supplier.address
-        supplier.delete()
-        address.delete()
-    messages.success(request, f"Supplier {supplier.name} deleted.")
-    return redirect("contacts:suppliers", ws=request.workspace.pk)
+    return delete_contact(request, supplier, supplier.purchase_orders.count(), "supplier", "purchase order")
