@@ -8,6 +8,7 @@ exactly one token refresh and retry. Queries are generators of pages so callers 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -197,7 +198,10 @@ class QuickBooksClient:
 
     def count(self, entity: str, where: str = "") -> int:
         response = self.query(f"SELECT COUNT(*) FROM {entity}{_where(where)}")
-        return int(response.get("totalCount", 0))
+        total = response.get("totalCount", 0)
+        if isinstance(total, bool) or not isinstance(total, (int, str)) or not str(total).isdigit():
+            raise TransientError("QuickBooks sent an unreadable count.", intuit_tid=self.last_intuit_tid)
+        return int(total)
 
     def pages(
         self, entity: str, where: str = "", *, total: int | None = None, order_by: str = "Id"
@@ -210,10 +214,13 @@ class QuickBooksClient:
                 f"SELECT * FROM {entity}{_where(where)} ORDERBY {order_by} "
                 f"STARTPOSITION {start} MAXRESULTS {PAGE_SIZE}"
             )
-            rows = response.get(entity) or []
+            answered = response.get(entity) or []
+            answered = answered if isinstance(answered, list) else []
+            # Only rows that are objects reach callers; the page length still decides whether more follow.
+            rows = [row for row in answered if isinstance(row, dict)]
             if rows:
                 yield rows
-            if len(rows) < PAGE_SIZE:
+            if len(answered) < PAGE_SIZE:
                 return
             start += PAGE_SIZE
 
@@ -228,6 +235,17 @@ class QuickBooksClient:
     def preferences(self) -> dict[str, Any]:
         prefs = self.get("preferences").get("Preferences")
         return prefs if isinstance(prefs, dict) else {}
+
+
+_ID = re.compile(r"[0-9A-Za-z-]{1,32}")
+
+
+def qbo_id(value: Any) -> str:
+    """A QuickBooks Id as text, or "" when the value cannot be one (only such Ids are ever stored)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return ""
+    text = str(value)
+    return text if _ID.fullmatch(text) else ""
 
 
 def _where(where: str) -> str:

@@ -7,9 +7,24 @@ the rest of the integration only ever sees these classes. Messages never include
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+# Fault texts are QuickBooks' (or a proxy's) words shown to users: they are cleaned of markup and control
+# characters and cut short, so a garbled answer cannot fill the Sync log with a page of HTML or bytes.
+MAX_FAULT_TEXT = 300
+_MARKUP = re.compile(r"<[^>]*>?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def clean_text(value: Any, limit: int = MAX_FAULT_TEXT) -> str:
+    """A fault's code, message or detail as plain, short, single-line text ("" for non-text values)."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return ""
+    text = " ".join(_CONTROL.sub(" ", _MARKUP.sub(" ", str(value))).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class Kind(StrEnum):
@@ -81,20 +96,23 @@ def parse_faults(body: Any) -> tuple[str, tuple[FaultDetail, ...]]:
     if not isinstance(body, dict):
         return "", ()
     fault = body.get("Fault") or body.get("fault")
-    if not isinstance(fault, dict):
+    if not fault:
         return "", ()
-    errors = fault.get("Error") or fault.get("error") or []
+    errors = (fault.get("Error") or fault.get("error") or []) if isinstance(fault, dict) else []
+    if not isinstance(errors, list) or not any(isinstance(e, dict) for e in errors):
+        # A fault we cannot read is still a fault: never take its answer for a success.
+        errors = [{"Message": "QuickBooks reported a problem without describing it."}]
     details = tuple(
         FaultDetail(
-            code=str(e.get("code") or e.get("Code") or ""),
-            message=str(e.get("Message") or e.get("message") or ""),
-            detail=str(e.get("Detail") or e.get("detail") or ""),
-            element=str(e.get("element") or ""),
+            code=clean_text(e.get("code") or e.get("Code"), 20),
+            message=clean_text(e.get("Message") or e.get("message")),
+            detail=clean_text(e.get("Detail") or e.get("detail")),
+            element=clean_text(e.get("element"), 100),
         )
         for e in errors
         if isinstance(e, dict)
     )
-    return str(fault.get("type") or ""), details
+    return clean_text(fault.get("type") if isinstance(fault, dict) else "", 60), details
 
 
 def _summary(faults: tuple[FaultDetail, ...], fallback: str) -> str:

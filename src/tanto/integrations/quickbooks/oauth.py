@@ -7,6 +7,7 @@ tanto.integrations.quickbooks.tokens' job.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ import httpx
 from django.conf import settings
 
 from tanto.integrations.quickbooks.crypto import Secret
-from tanto.integrations.quickbooks.errors import NeedsReconnect, OAuthError, TransientError
+from tanto.integrations.quickbooks.errors import NeedsReconnect, OAuthError, TransientError, clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +54,15 @@ class TokenSet:
 
     @classmethod
     def from_response(cls, data: dict[str, Any]) -> TokenSet:
+        """Raises ValueError for an answer that is not a usable token set (storing "None" as a token,
+        or an expiry that makes every call refresh, would break the connection)."""
         hard = data.get("x_refresh_token_hard_expires_in")
         return cls(
-            access_token=Secret(str(data["access_token"])),
-            refresh_token=Secret(str(data["refresh_token"])),
-            expires_in=int(data.get("expires_in", 3600)),
-            refresh_expires_in=int(data.get("x_refresh_token_expires_in", 8726400)),
-            refresh_hard_expires_in=int(hard) if hard is not None else None,
+            access_token=Secret(_token(data.get("access_token"))),
+            refresh_token=Secret(_token(data.get("refresh_token"))),
+            expires_in=_seconds(data.get("expires_in", 3600), minimum=1),
+            refresh_expires_in=_seconds(data.get("x_refresh_token_expires_in", 8726400)),
+            refresh_hard_expires_in=_seconds(hard) if hard is not None else None,
         )
 
     def __repr__(self) -> str:
@@ -138,8 +141,13 @@ def _token_request(form: dict[str, str]) -> TokenSet:
     tid = response.headers.get("intuit_tid", "")
     body = _json(response)
     if response.status_code == 200 and "access_token" in body:
-        return TokenSet.from_response(body)
-    error = str(body.get("error", ""))
+        try:
+            return TokenSet.from_response(body)
+        except ValueError as exc:
+            raise TransientError(
+                "Intuit's token service sent an unreadable answer.", status=200, intuit_tid=tid
+            ) from exc
+    error = clean_text(body.get("error"), 60)
     logger.warning(
         "quickbooks.oauth.token_refused status=%s error=%s intuit_tid=%s", response.status_code, error, tid
     )
@@ -198,6 +206,24 @@ def userinfo(access_token: Secret) -> dict[str, Any]:
     except httpx.HTTPError:
         return {}
     return _json(response) if response.status_code == 200 else {}
+
+
+def _token(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("not a token")
+    return value
+
+
+LONGEST_LIFETIME = 20 * 365 * 86400  # far beyond Intuit's five years; anything longer is garbage
+
+
+def _seconds(value: Any, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError("not a number of seconds")
+    seconds = float(value)  # ValueError for text that is not a number
+    if not math.isfinite(seconds) or not minimum <= seconds <= LONGEST_LIFETIME:
+        raise ValueError("not a lifetime")
+    return int(seconds)
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from django.utils import timezone
 from tanto.integrations import outbox, ratelimit
 from tanto.integrations.outbox import Kind, Outcome, State, SyncRecord
 from tanto.integrations.quickbooks import mapping, tax_codes
-from tanto.integrations.quickbooks.client import QuickBooksClient, quote
+from tanto.integrations.quickbooks.client import QuickBooksClient, qbo_id, quote
 from tanto.integrations.quickbooks.errors import (
     AuthError,
     FaultDetail,
@@ -262,7 +262,7 @@ class Pusher:
         where = f"TxnDate = {quote(date)}" if date else ""
         for page in self.client.pages(entity, where):
             for row in page:
-                if marker in str(row.get("PrivateNote", "")):
+                if marker in str(row.get("PrivateNote", "")) and qbo_id(row.get("Id")):
                     return row
         return None
 
@@ -353,7 +353,7 @@ class Pusher:
             self._maybe_forget_references(job.record, exc.code)
             return
         document = body.get(entity)
-        if not isinstance(document, dict) or not document.get("Id"):
+        if not isinstance(document, dict) or not qbo_id(document.get("Id")):
             _settle_failure(
                 job.record, UncertainOutcome("QuickBooks answered without the document."), request, started
             )
@@ -377,7 +377,7 @@ class Pusher:
         done: list[tuple[SyncRecord, dict[str, Any]]] = []
         for job, answer in zip(jobs, answers, strict=True):
             document = answer.get(entity)
-            if isinstance(document, dict) and document.get("Id"):
+            if isinstance(document, dict) and qbo_id(document.get("Id")):
                 done.append((job.record, document))
             elif answer.get("Fault"):
                 code = fault_code(answer)
@@ -447,9 +447,9 @@ SUCCESS_FIELDS = [
 
 def _mark_synced(record: SyncRecord, document: dict[str, Any]) -> None:
     record.state, record.outcome_unknown = State.SYNCED, False
-    record.remote_id = str(document.get("Id", ""))
+    record.remote_id = qbo_id(document.get("Id"))
     record.remote_number = str(document.get("DocNumber", ""))[:40]
-    record.remote_sync_token = str(document.get("SyncToken", ""))
+    record.remote_sync_token = str(document.get("SyncToken", ""))[:20]
     record.synced_at, record.error_message, record.error_hint = timezone.now(), "", ""
 
 
@@ -491,9 +491,9 @@ def _succeed(
             record,
             state=State.SYNCED,
             outcome_unknown=False,
-            remote_id=str(document.get("Id", "")),
+            remote_id=qbo_id(document.get("Id")),
             remote_number=str(document.get("DocNumber", ""))[:40],
-            remote_sync_token=str(document.get("SyncToken", "")),
+            remote_sync_token=str(document.get("SyncToken", ""))[:20],
             synced_at=timezone.now(),
             error_message="",
             error_hint="",

@@ -20,8 +20,8 @@ from django.db import IntegrityError, models, transaction
 
 from tanto.catalog.models import Variant
 from tanto.contacts.models import Customer, Supplier
-from tanto.integrations.quickbooks.client import QuickBooksClient, quote
-from tanto.integrations.quickbooks.errors import PermanentError
+from tanto.integrations.quickbooks.client import QuickBooksClient, qbo_id, quote
+from tanto.integrations.quickbooks.errors import PermanentError, parse_faults
 from tanto.integrations.quickbooks.models import ContactKind, ContactLink, QuickBooksConnection
 
 logger = logging.getLogger(__name__)
@@ -80,18 +80,23 @@ def batch(
 
 
 def queried(answer: dict[str, Any], entity: str) -> list[dict[str, Any]]:
-    rows = (answer.get("QueryResponse") or {}).get(entity) or []
-    return [row for row in rows if isinstance(row, dict)]
+    """The rows of a query answer that carry a usable Id (anything else is ignored, never linked)."""
+    response = answer.get("QueryResponse")
+    rows = response.get(entity) if isinstance(response, dict) else None
+    if not isinstance(rows, list):
+        return []
+    return [row for row in rows if isinstance(row, dict) and qbo_id(row.get("Id"))]
 
 
 def fault_code(answer: dict[str, Any]) -> str:
-    errors = (answer.get("Fault") or {}).get("Error") or [{}]
-    return str(errors[0].get("code", ""))
+    _, faults = parse_faults(answer)
+    return faults[0].code if faults else ""
 
 
 def fault_message(answer: dict[str, Any]) -> str:
-    errors = (answer.get("Fault") or {}).get("Error") or [{}]
-    return str(errors[0].get("Message") or errors[0].get("Detail") or "QuickBooks refused it")
+    _, faults = parse_faults(answer)
+    first = faults[0] if faults else None
+    return (first.message or first.detail if first else "") or "QuickBooks refused it"
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -215,20 +220,21 @@ class ContactResolver:
         by_name: dict[str, str] = {}
         for answer in batch(self.client, [{"Query": q} for q in queries]):
             for row in queried(answer, self.entity):
-                qbo_id = str(row.get("Id", ""))
-                if not qbo_id or qbo_id in taken:
+                remote = qbo_id(row.get("Id"))
+                if remote in taken:
                     continue
-                email = str((row.get("PrimaryEmailAddr") or {}).get("Address", "")).lower()
+                address = row.get("PrimaryEmailAddr")
+                email = str(address.get("Address", "")).lower() if isinstance(address, dict) else ""
                 if email:
-                    by_email.setdefault(email, qbo_id)
-                by_name.setdefault(str(row.get("DisplayName", "")).lower(), qbo_id)
+                    by_email.setdefault(email, remote)
+                by_name.setdefault(str(row.get("DisplayName", "")).lower(), remote)
         matched: dict[int, str] = {}
         for contact in contacts:
             by_mail = by_email.get(contact.email.lower()) if contact.email else None
-            remote = by_mail or by_name.get(self._name(contact).lower())
-            if remote and remote not in taken:
-                matched[contact.pk] = remote
-                taken.add(remote)
+            found = by_mail or by_name.get(self._name(contact).lower())
+            if found and found not in taken:
+                matched[contact.pk] = found
+                taken.add(found)
         return matched
 
     def _create(self, contacts: Sequence[Customer | Supplier]) -> dict[int, str]:
@@ -254,8 +260,8 @@ class ContactResolver:
             clashes = []
             for contact, answer in zip(pending, answers, strict=True):
                 row = answer.get(self.entity)
-                if isinstance(row, dict) and row.get("Id"):
-                    created[contact.pk] = str(row["Id"])
+                if isinstance(row, dict) and qbo_id(row.get("Id")):
+                    created[contact.pk] = qbo_id(row["Id"])
                     if attempt:
                         self.renamed[contact.pk] = names[contact.pk]
                         logger.info("quickbooks.contact.renamed kind=%s contact=%s", self.kind, contact.pk)
@@ -273,13 +279,13 @@ class ContactResolver:
         return created
 
     def _save_links(self, found: dict[int, str]) -> None:
-        for local_id, qbo_id in found.items():
+        for local_id, remote in found.items():
             try:
                 with transaction.atomic():
                     ContactLink.objects.get_or_create(
                         connection=self.connection,
                         kind=self.kind,
-                        qbo_id=qbo_id,
+                        qbo_id=remote,
                         defaults={self.local_field: local_id},
                     )
             except IntegrityError:
@@ -342,7 +348,7 @@ class ItemResolver:
         ]
         for answer in batch(self.client, queries):
             for row in queried(answer, "Item"):
-                by_sku.setdefault(str(row.get("Sku", "")), str(row.get("Id", "")))
+                by_sku.setdefault(str(row.get("Sku", "")), qbo_id(row.get("Id")))
         to_create = [sku for sku in wanted if sku not in by_sku]
         answers = batch(
             self.client,
@@ -350,8 +356,8 @@ class ItemResolver:
         )
         for sku, answer in zip(to_create, answers, strict=True):
             created = answer.get("Item")
-            if isinstance(created, dict) and created.get("Id"):
-                by_sku[sku] = str(created["Id"])
+            if isinstance(created, dict) and qbo_id(created.get("Id")):
+                by_sku[sku] = qbo_id(created["Id"])
             elif fault_code(answer) == "6240":
                 by_sku[sku] = self._by_name(wanted[sku])
             else:
@@ -365,10 +371,12 @@ class ItemResolver:
     def _by_name(self, variant: Variant | None) -> str:
         """An item of our name exists without our SKU (made by hand, or before SKUs): use it."""
         name = item_name(variant) if variant else "Shipping fee"
-        rows = self.client.query(f"SELECT * FROM Item WHERE Name = {quote(name)}").get("Item") or []
+        rows = queried(
+            {"QueryResponse": self.client.query(f"SELECT * FROM Item WHERE Name = {quote(name)}")}, "Item"
+        )
         if not rows:
             raise PermanentError(f"QuickBooks says an item named {name} exists but does not show it.")
-        return str(rows[0]["Id"])
+        return qbo_id(rows[0]["Id"])
 
     def _link(self, variant: Variant | None, qbo_id: str) -> None:
         try:
