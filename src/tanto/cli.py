@@ -40,7 +40,12 @@ def serve(host: str, port: int, reload: bool = False) -> int:
         )
         return 1
     uvicorn.run(
-        "tanto.asgi:application", host=host, port=port, reload=reload, log_level="info", lifespan="off"
+        "tanto.asgi:application",
+        host=host,
+        port=port,
+        reload=reload,
+        log_level=os.environ.get("TANTO_LOG_LEVEL", "info").lower(),
+        lifespan="off",
     )
     return 0
 
