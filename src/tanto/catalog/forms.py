@@ -7,6 +7,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from tanto.accounts.models import Workspace
 from tanto.catalog.models import Product, TaxRate, Variant
+from tanto.core.forms import finite_decimals
 
 MAX_VARIANTS = 50
 
@@ -59,6 +60,7 @@ VariantFormSet = inlineformset_factory(
     Product,
     Variant,
     form=VariantForm,
+    formfield_callback=finite_decimals,  # rows are compared before they are cleaned
     formset=BaseVariantFormSet,
     extra=2,
     can_delete=False,

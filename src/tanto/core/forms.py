@@ -5,9 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from tanto.accounts.models import Workspace
+
+
+class FiniteDecimalField(forms.DecimalField):
+    """Django's DecimalField lets "NaN" and "sNaN" through to_python and refuses them only in validate();
+    a formset compares values before that (has_changed), and comparing a signalling NaN raises."""
+
+    def to_python(self, value: Any) -> Any:
+        number = super().to_python(value)
+        if number is not None and not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+def finite_decimals(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A ModelForm formfield_callback: decimal columns get FiniteDecimalField."""
+    if isinstance(db_field, models.DecimalField):
+        kwargs["form_class"] = FiniteDecimalField
+    return db_field.formfield(**kwargs)
 
 
 class WorkspaceFormMixin:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.forms import inlineformset_factory
 
 from tanto.contacts.models import Supplier
+from tanto.core.forms import finite_decimals
 from tanto.core.order_forms import MAX_ROWS, OrderHeaderForm, OrderRowForm, OrderRowFormSet
 from tanto.purchasing.models import PurchaseOrder, PurchaseOrderRow
 
@@ -40,6 +41,7 @@ PurchaseRowsFormSet = inlineformset_factory(
     PurchaseOrder,
     PurchaseOrderRow,
     form=PurchaseOrderRowForm,
+    formfield_callback=finite_decimals,  # rows are compared before they are cleaned
     formset=PurchaseOrderRowFormSet,
     extra=3,
     can_delete=True,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.forms import inlineformset_factory
 
 from tanto.contacts.models import Customer
+from tanto.core.forms import finite_decimals
 from tanto.core.order_forms import MAX_ROWS, OrderHeaderForm, OrderRowForm, OrderRowFormSet
 from tanto.sales.models import SalesOrder, SalesOrderRow
 
@@ -51,6 +52,7 @@ SalesRowsFormSet = inlineformset_factory(
     SalesOrder,
     SalesOrderRow,
     form=SalesOrderRowForm,
+    formfield_callback=finite_decimals,  # rows are compared before they are cleaned
     formset=SalesOrderRowFormSet,
     extra=3,
     can_delete=True,
