@@ -21,6 +21,7 @@ from tanto.integrations.quickbooks.errors import (
     ThrottledError,
     TransientError,
     UncertainOutcome,
+    clean_text,
     error_for_response,
 )
 from tanto.integrations.quickbooks.models import QuickBooksConnection
@@ -126,7 +127,8 @@ class QuickBooksClient:
             raise UncertainOutcome(
                 "QuickBooks did not answer; the change may or may not have been saved."
             ) from exc
-        self.last_intuit_tid = response.headers.get("intuit_tid", "")
+        # Kept for support and stored with each attempt: plain text, as long as the column allows.
+        self.last_intuit_tid = clean_text(response.headers.get("intuit_tid", ""), 80)
         path = url.split("/v3/", 1)[-1]
         elapsed = round((time.monotonic() - started) * 1000)
         # The path only: query strings and bodies can hold customer data.

@@ -138,7 +138,7 @@ def _token_request(form: dict[str, str]) -> TokenSet:
             )
     except httpx.HTTPError as exc:
         raise TransientError("Intuit's token service could not be reached.") from exc
-    tid = response.headers.get("intuit_tid", "")
+    tid = clean_text(response.headers.get("intuit_tid", ""), 80)
     body = _json(response)
     if response.status_code == 200 and "access_token" in body:
         try:

@@ -20,6 +20,13 @@ from tanto.integrations.quickbooks.provider import PROVIDER, live_connection
 CANCELLED = "QuickBooks connection was cancelled"
 
 
+def _realm(request: HttpRequest) -> str:
+    """The realmId Intuit sent, or "" when it cannot be one: QuickBooks company ids are digits, and
+    anything else (a NUL byte, say, which PostgreSQL refuses) must not reach a query."""
+    realm_id = request.GET.get("realmId", "")
+    return realm_id if realm_id.isascii() and realm_id.isdigit() and len(realm_id) <= 32 else ""
+
+
 def _tab(workspace_id: int) -> HttpResponseRedirect:
     return redirect("integrations", ws=workspace_id)
 
@@ -98,7 +105,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         )
         messages.error(request, text)
         return _tab(pending.workspace_id)
-    realm_id, code = request.GET.get("realmId", ""), request.GET.get("code", "")
+    realm_id, code = _realm(request), request.GET.get("code", "")
     if not realm_id or not code:
         messages.error(
             request, "Intuit did not say which QuickBooks company was chosen. Try connecting again."
@@ -193,7 +200,7 @@ def disconnected(request: HttpRequest) -> HttpResponse:
 @require_GET
 def intuit_reconnect(request: HttpRequest) -> HttpResponse:
     """Intuit's Reconnect URL (?realmId=…): reruns the authorization for the workspace with that company."""
-    realm_id = request.GET.get("realmId", "")
+    realm_id = _realm(request)
     conn = (
         QuickBooksConnection.objects.filter(
             realm_id=realm_id,
