@@ -132,9 +132,9 @@ def test_an_xml_answer_with_an_external_entity_is_refused_unread(make_user: Any,
     tokens = TokenSet.from_response({"access_token": "a" * 30, "refresh_token": "r" * 30})
     QuickBooksConnection.objects.filter(pk=conn.pk).update(status="connected", **conn.token_fields(tokens))
     conn.refresh_from_db()
-    with pytest.raises(TransientError) as refused:
-        with QuickBooksClient(conn, http=httpx.Client(transport=httpx.MockTransport(quickbooks))) as client:
-            client.company_info()
+    http = httpx.Client(transport=httpx.MockTransport(quickbooks))
+    with pytest.raises(TransientError) as refused, QuickBooksClient(conn, http=http) as client:
+        client.company_info()
     assert "unreadable answer" in refused.value.message and "root:" not in refused.value.message
 
 
