@@ -204,6 +204,12 @@ def test_no_credential_is_stored_logged_shown_or_raised_in_plaintext(
         ],
     }
     assert not leaks(needles, places)
+    # Item 6 also asks that no QuickBooks data be logged: what the invoices carried stays out of the logs.
+    customer = invoice.sales_order.customer
+    business = [customer.display_name, customer.email, invoice.sales_order.number]
+    assert not leaks([b for b in business if len(b) > 3], {"log records": places["log records"]})
+    # Item 44: the intuit_tid of a failed call is kept with the attempt, for Intuit's support.
+    assert all(SyncAttempt.objects.filter(outcome="transient").values_list("intuit_tid", flat=True))
     assert all(places.values())  # each place was really looked at
 
     # Item 15: every request went to the QuickBooks endpoints the settings name, and nowhere else.
