@@ -95,6 +95,7 @@ class Soak:
             "TANTO_QBO_TIMEOUT_SECONDS": "3",
             "TANTO_SYNC_LEASE_SECONDS": "15",
             "TANTO_SYNC_MAX_BACKOFF_SECONDS": "8",
+            "TANTO_QBO_THROTTLE_PAUSE_MAX_SECONDS": "5",
             "PYTHONPATH": str(ROOT),
         }
 

@@ -144,6 +144,8 @@ QBO_CLIENT_SECRET = os.environ.get("QBO_CLIENT_SECRET", "")
 SYNC_LEASE_SECONDS = float(os.environ.get("TANTO_SYNC_LEASE_SECONDS", "120"))
 SYNC_MAX_BACKOFF_SECONDS = float(os.environ.get("TANTO_SYNC_MAX_BACKOFF_SECONDS", "300"))
 QBO_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TANTO_QBO_TIMEOUT_SECONDS", "30"))
+# The longest pause after a 429 (Intuit asks for 60 s; only time-compressed test runs lower this).
+QBO_THROTTLE_PAUSE_MAX_SECONDS = float(os.environ.get("TANTO_QBO_THROTTLE_PAUSE_MAX_SECONDS", "600"))
 QBO_REDIRECT_URI = os.environ.get(
     "QBO_REDIRECT_URI", "http://127.0.0.1:8000/integrations/quickbooks/callback"
 )

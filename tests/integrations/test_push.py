@@ -350,3 +350,16 @@ def test_bulk_push_uses_batches_and_makes_one_document_per_order(qbo, active, wo
     assert {r.state for r in records} == {State.SYNCED}
     assert len(invoices(qbo, conn.realm_id)) == 40
     assert api_requests(qbo, conn.realm_id) - before <= 6  # 2 invoice batches + lookups
+
+
+def test_a_worker_whose_lease_ran_out_does_not_send_what_another_took_over(qbo, active, workspace):
+    conn = active()
+    [record] = push.request_documents(conn, Kind.INVOICE, [sales_order(workspace, currency="USD")])
+    [slow] = outbox.claim_many([record.pk])  # worker A claims, then stalls past its lease
+    SyncRecord.objects.filter(pk=record.pk).update(lease_until=datetime.datetime.now(datetime.UTC))
+    [fresh] = outbox.claim_many([record.pk])  # worker B takes the record over
+    push.Pusher(conn).run([slow])  # A wakes up: it must not send
+    assert invoices(qbo, conn.realm_id) == []
+    push.Pusher(conn).run([fresh])
+    assert len(invoices(qbo, conn.realm_id)) == 1
+    assert SyncRecord.objects.get(pk=record.pk).state == State.SYNCED

@@ -226,6 +226,31 @@ def claim_many(record_ids: Iterable[int], now: datetime.datetime | None = None) 
     return list(SyncRecord.objects.filter(pk__in=ids, lease_token=token).order_by("pk"))
 
 
+def renew(records: list[SyncRecord]) -> bool:
+    """Extends this worker's lease on the records, right before it sends them; False when any of them was
+    taken over meanwhile (our lease ran out while we waited): then none may be sent by us."""
+    if not records:
+        return True
+    ids = [r.pk for r in records]
+    renewed = SyncRecord.objects.filter(
+        pk__in=ids, lease_token=records[0].lease_token, state=State.SENDING
+    ).update(lease_until=timezone.now() + lease())
+    return renewed == len(ids)
+
+
+def still_held(records: list[SyncRecord]) -> list[SyncRecord]:
+    held = (
+        set(
+            SyncRecord.objects.filter(
+                pk__in=[r.pk for r in records], lease_token=records[0].lease_token, state=State.SENDING
+            ).values_list("pk", flat=True)
+        )
+        if records
+        else set()
+    )
+    return [r for r in records if r.pk in held]
+
+
 def release_many(records: list[SyncRecord], fields: list[str]) -> int:
     """Writes each record's own outcome (already set on the objects) for those this worker still holds."""
     with transaction.atomic():

@@ -73,8 +73,16 @@ def _limits() -> ratelimit.Limits:
     return dataclasses.replace(limits, window_seconds=limits.window_seconds + WINDOW_SLACK_SECONDS)
 
 
+class LeaseLost(Exception):
+    """Our claim on the records about to be sent ran out while we waited; another worker has them now."""
+
+
 class LimitedClient(QuickBooksClient):
-    """Every request waits for a slot in the company's limits, shared by all workers."""
+    """Every request waits for a slot in the company's limits, shared by all workers. A document-creating
+    request then checks, at the last moment, that this worker still holds its records (`guard`): waiting
+    for a slot can outlast a lease, and a record another worker took over must not be sent twice."""
+
+    guard: Callable[[], bool] | None = None
 
     def _send(
         self, bearer: str, method: str, url: str, query: dict[str, str], json: Any, *args: Any, **kwargs: Any
@@ -84,6 +92,8 @@ class LimitedClient(QuickBooksClient):
         # QuickBooks counts each operation of a batch against the per-minute limit.
         cost = len(json.get("BatchItemRequest") or []) if is_batch and isinstance(json, dict) else 1
         with ratelimit.slot(key, batch=is_batch, limits=_limits(), cost=max(cost, 1)):
+            if self.guard is not None and not self.guard():
+                raise LeaseLost()
             return super()._send(bearer, method, url, query, json, *args, **kwargs)
 
 
@@ -215,7 +225,8 @@ class Pusher:
     def run(self, records: list[SyncRecord]) -> None:
         try:
             with LimitedClient(self.conn) as client:
-                self.client = client
+                assert isinstance(client, LimitedClient)
+                self.client: LimitedClient = client
                 self.rules = company_rules(self.conn, client)
                 for kind in (Kind.INVOICE, Kind.BILL, Kind.COGS):
                     jobs = [Job(r) for r in records if r.kind == kind and not self._already_there(r)]
@@ -337,10 +348,24 @@ class Pusher:
     def _send(self, kind: str, jobs: list[Job]) -> None:
         entity = ENTITY[kind]
         if len(jobs) == 1:
-            self._send_one(entity, jobs[0])
+            self._guarded(jobs, lambda held: self._send_one(entity, held[0]))
             return
         for start in range(0, len(jobs), 30):
-            self._send_batch(entity, jobs[start : start + 30])
+            self._guarded(jobs[start : start + 30], lambda held: self._send_batch(entity, held))
+
+    def _guarded(self, jobs: list[Job], send: Callable[[list[Job]], None]) -> None:
+        """Sends while the lease on these records holds; records lost to another worker are left to it."""
+        records = [j.record for j in jobs]
+        self.client.guard = lambda: outbox.renew(records)
+        try:
+            send(jobs)
+        except LeaseLost:
+            held = {r.pk for r in outbox.still_held(records)}
+            logger.warning("quickbooks.push.lease_lost records=%s", len(jobs) - len(held))
+            if held and len(held) < len(jobs):
+                self._guarded([j for j in jobs if j.record.pk in held], send)
+        finally:
+            self.client.guard = None
 
     def _send_one(self, entity: str, job: Job) -> None:
         request = f"POST /{entity.lower()}?requestid={job.record.request_id}"
@@ -563,9 +588,11 @@ def _settle_failure(
             outcome_unknown=True,
         )
     elif isinstance(exc, ThrottledError):
-        ratelimit.pause(f"{PROVIDER}:{record_realm(record)}", exc.retry_after)
+        # Intuit asks for 60 s after a 429; time-compressed runs (the soak) may shorten that.
+        pause_for = min(exc.retry_after, float(getattr(settings, "QBO_THROTTLE_PAUSE_MAX_SECONDS", 600)))
+        ratelimit.pause(f"{PROVIDER}:{record_realm(record)}", pause_for)
         _attempt(record, request, started, Outcome.TRANSIENT, message=exc.message, **fields)
-        _requeue(record, exc.retry_after, "QuickBooks asked us to slow down; retrying shortly.")
+        _requeue(record, pause_for, "QuickBooks asked us to slow down; retrying shortly.")
     elif exc.kind == "transient":
         _attempt(record, request, started, Outcome.TRANSIENT, message=exc.message, **fields)
         _requeue(record, backoff(record.attempt_count), f"Retrying: {exc.message}")
