@@ -27,6 +27,7 @@ from tanto.integrations.quickbooks.models import ContactKind, ContactLink, Quick
 logger = logging.getLogger(__name__)
 
 BATCH_LIMIT = 30  # QuickBooks' maximum operations per batch request
+PLAIN_LIMIT = 3  # up to this many operations go as plain requests (see batch())
 IN_CHUNK = 80  # values per IN (...) clause: keeps each query well under QuickBooks' length limits
 NAME_LIMIT = 100
 SHIPPING_SKU = "SHIPPING"
@@ -69,7 +70,11 @@ def batch(
     client: QuickBooksClient, items: Sequence[dict[str, Any]], request_id: str | None = None
 ) -> list[dict[str, Any]]:
     """Runs operations through the batch endpoint, 30 at a time; answers come back in request order.
-    A request id is only meaningful for a single chunk (the caller's retry sends the same chunk)."""
+    A request id is only meaningful for a single chunk (the caller's retry sends the same chunk).
+    A few operations go as plain requests instead: QuickBooks allows far fewer batch requests (40 a
+    minute) than requests (500), so a batch is only worth it when it replaces several."""
+    if len(items) <= PLAIN_LIMIT and request_id is None:
+        return [_plain(client, item) for item in items]
     answers: list[dict[str, Any]] = []
     for start in range(0, len(items), BATCH_LIMIT):
         chunk = [{"bId": str(n), **item} for n, item in enumerate(items[start : start + BATCH_LIMIT])]
@@ -77,6 +82,17 @@ def batch(
         by_id = {str(a.get("bId")): a for a in body.get("BatchItemResponse") or [] if isinstance(a, dict)}
         answers.extend(by_id.get(str(n), {}) for n in range(len(chunk)))
     return answers
+
+
+def _plain(client: QuickBooksClient, item: dict[str, Any]) -> dict[str, Any]:
+    """One batch operation as its own request, answered in the batch item's shape."""
+    try:
+        if "Query" in item:
+            return {"QueryResponse": client.query(str(item["Query"]))}
+        entity = next(key for key in item if key not in ("operation", "bId"))
+        return client.post(entity.lower(), item[entity])
+    except PermanentError as exc:
+        return {"Fault": {"Error": [{"code": exc.code, "Message": exc.message}], "type": "ValidationFault"}}
 
 
 def queried(answer: dict[str, Any], entity: str) -> list[dict[str, Any]]:
