@@ -235,6 +235,8 @@ def _json_reply(body: Any, status: int = 200) -> Reply:
 # Cases worth running every time, whatever hypothesis draws besides.
 KNOWN = [
     _fault_reply(400, "<script>alert(1)</script>"),
+    _json_reply({"Fault": {"Error": [{}], "type": "ValidationFault"}}, 403),
+    _json_reply({"Fault": {"Error": [{"code": "6000"}]}}, 400),
     _fault_reply(200, "x" * 5000, detail="y" * 5000),
     _fault_reply(400, "line one\r\nline two\x00\x1b[31m"),
     _fault_reply(401, "Token expired", code="3200", detail="Token expired: eyJlbmMiOiJBMTI4Q0JDLUhTMjU2Ii"),

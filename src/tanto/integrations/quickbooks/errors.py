@@ -120,7 +120,8 @@ def _summary(faults: tuple[FaultDetail, ...], fallback: str) -> str:
         return fallback
     first = faults[0]
     # The gateway's Detail can quote the token ("Token expired: AB0…"), so auth faults keep only the message.
-    return f"{first.message} (code {first.code})" if first.code else first.message
+    message = first.message or fallback  # a fault without words still gets some
+    return f"{message} (code {first.code})" if first.code else message
 
 
 def error_for_response(
