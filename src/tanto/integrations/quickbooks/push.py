@@ -419,8 +419,7 @@ class Pusher:
                 )
         if done:
             _succeed_many(done, request, started, self.client.last_intuit_tid)
-            for record, _ in done:
-                self._after_success(record)
+            self._after_success(*(record for record, _ in done))
 
     def _maybe_forget_references(self, record: SyncRecord, code: str) -> None:
         """A customer, vendor or item made inactive in QuickBooks: drop our links, match again, once."""
@@ -439,10 +438,11 @@ class Pusher:
         if outbox.retry(record):
             enqueue([record.pk])
 
-    def _after_success(self, record: SyncRecord) -> None:
-        """An invoiced order in inventory mode books the cost of what it delivered, once per delivery."""
-        if record.kind == Kind.INVOICE and self.rules.inventory_mode:
-            request_cogs(self.conn, _sales_order(record))
+    def _after_success(self, *records: SyncRecord) -> None:
+        """Invoiced orders in inventory mode book the cost of what they delivered, once per delivery."""
+        invoiced = [r.sales_order_id for r in records if r.kind == Kind.INVOICE]
+        if invoiced and self.rules.inventory_mode:
+            request_cogs(self.conn, invoiced)
 
 
 # -- outcomes --
@@ -712,8 +712,11 @@ def request_documents(
     return records
 
 
-def request_cogs(conn: QuickBooksConnection, order: SalesOrder) -> None:
-    fulfilments = [f for f in order.fulfilments.prefetch_related("rows") if f.delivered_cost > 0]
+def request_cogs(conn: QuickBooksConnection, order_ids: Sequence[int | None]) -> None:
+    deliveries = (
+        Fulfilment.objects.filter(order_id__in=list(order_ids)).prefetch_related("rows").order_by("pk")
+    )
+    fulfilments = [f for f in deliveries if f.delivered_cost > 0]
     if fulfilments:
         request_documents(conn, Kind.COGS, fulfilments)
 
