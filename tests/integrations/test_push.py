@@ -351,7 +351,9 @@ def test_bulk_push_uses_batches_and_makes_one_document_per_order(qbo, active, wo
     assert len(invoices(qbo, conn.realm_id)) == 40
     requests = qbo.stats(conn.realm_id)["requests"]
     assert sum(requests.get("POST batch", {}).values()) == 2  # 40 invoices: two batches of up to 30
-    assert api_requests(qbo, conn.realm_id) - before <= 10  # and a few requests to match and create references
+    assert (
+        api_requests(qbo, conn.realm_id) - before <= 10
+    )  # and a few requests to match and create references
 
 
 def test_a_worker_whose_lease_ran_out_does_not_send_what_another_took_over(qbo, active, workspace):
