@@ -243,8 +243,9 @@ class Pusher:
                     record, "The QuickBooks connection needs to be reconnected (Settings → Integrations)."
                 )
         except QuickBooksError as exc:
-            # Failed before any document went out (reading tax codes, resolving references).
-            for record in records:
+            # Failed before these documents went out (reading tax codes, resolving references); records
+            # already settled in this run are not ours to touch any more.
+            for record in outbox.still_held(records):
                 _settle_failure(record, exc, "GET/POST (references)", 0)
 
     # Uncertain outcomes: look before sending again.
