@@ -93,7 +93,7 @@ class Soak:
             "QBO_CLIENT_SECRET": CLIENT_SECRET,
             "QBO_REDIRECT_URI": f"{self.app}/integrations/quickbooks/callback",
             "TANTO_QBO_TIMEOUT_SECONDS": "3",
-            "TANTO_SYNC_LEASE_SECONDS": "15",
+            "TANTO_SYNC_LEASE_SECONDS": "60",
             "TANTO_SYNC_MAX_BACKOFF_SECONDS": "8",
             "TANTO_QBO_THROTTLE_PAUSE_MAX_SECONDS": "5",
             "PYTHONPATH": str(ROOT),

@@ -91,7 +91,10 @@ class LimitedClient(QuickBooksClient):
         is_batch = url.rstrip("/").endswith("/batch")
         # QuickBooks counts each operation of a batch against the per-minute limit.
         cost = len(json.get("BatchItemRequest") or []) if is_batch and isinstance(json, dict) else 1
-        with ratelimit.slot(key, batch=is_batch, limits=_limits(), cost=max(cost, 1)):
+        # Never wait for a slot longer than half our lease on the records: past that, they go back to the
+        # queue (RateLimitWait) rather than risk another worker taking them over while we wait.
+        max_wait = min(300.0, outbox.lease().total_seconds() / 2)
+        with ratelimit.slot(key, batch=is_batch, limits=_limits(), cost=max(cost, 1), max_wait=max_wait):
             if self.guard is not None and not self.guard():
                 raise LeaseLost()
             return super()._send(bearer, method, url, query, json, *args, **kwargs)
