@@ -33,7 +33,7 @@ def signed_in(
 
 
 def intuit_sign_in(page: Page, email: str, company: str | None = None) -> None:
-    page.get_by_role("button", name="Connect").click()
+    page.get_by_role("button", name="Connect to QuickBooks", exact=True).click()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("sandbox")
     page.get_by_role("button", name="Sign in").click()
@@ -93,7 +93,7 @@ def test_owner_connects_the_uk_company(signed_in: Page, qbo_live: Any, workspace
     page.get_by_role("button", name="Done").click()
     expect(page.get_by_text("The integration is now active!")).to_be_visible()
     expect(page.get_by_role("button", name="Disconnect")).to_be_visible()
-    expect(page.get_by_role("button", name="Connect", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Connect to QuickBooks", exact=True)).to_have_count(0)
     expect(page.get_by_text("Sandbox Company UK", exact=True)).to_be_visible()
     expect(page.get_by_text("Simple Accounting")).to_be_visible()
 
@@ -180,11 +180,29 @@ def test_needs_reconnect_banner_and_reconnect(
 
 def test_cancel_at_consent_in_the_browser(signed_in: Page, workspace: Any) -> None:
     page = signed_in
-    page.get_by_role("button", name="Connect").click()
+    page.get_by_role("button", name="Connect to QuickBooks", exact=True).click()
     page.get_by_label("Email").fill("solo@example.com")
     page.get_by_label("Password").fill("sandbox")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Cancel").click()
     expect(page.get_by_text("QuickBooks connection was cancelled")).to_be_visible()
-    expect(page.get_by_role("button", name="Connect", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Connect to QuickBooks", exact=True)).to_be_visible()
     assert not QuickBooksConnection.objects.exists()
+
+
+def test_connect_to_quickbooks_is_drawn_to_intuits_guideline(signed_in: Page) -> None:
+    page = signed_in
+    button = page.get_by_role("button", name="Connect to QuickBooks", exact=True)
+    expect(button).to_be_visible()
+    # QuickBooks green with white text at Intuit's "tall" height; darker green on hover.
+    expect(button).to_have_css("background-color", "rgb(44, 160, 28)")
+    expect(button).to_have_css("color", "rgb(255, 255, 255)")
+    expect(button).to_have_css("height", "36px")
+    button.hover()
+    expect(button).to_have_css("background-color", "rgb(16, 128, 0)")
+    # The mark sits left of the words and is hidden from screen readers, which read the words alone.
+    mark = button.locator("svg")
+    expect(mark).to_have_attribute("aria-hidden", "true")
+    mark_box, button_box = mark.bounding_box(), button.bounding_box()
+    assert mark_box and button_box and mark_box["x"] - button_box["x"] < 12
+    expect(page.get_by_role("button", name="Disconnect")).to_have_count(0)

@@ -10,6 +10,7 @@ from django.test import Client
 
 from tanto.integrations.quickbooks.models import QuickBooksConnection, Status
 from tests.integrations.conftest import callback_path, intuit_authorize, query_of
+from tests.screens import buttons
 
 pytestmark = pytest.mark.emulator
 
@@ -71,7 +72,8 @@ def test_member_cannot_start_connect(qbo: Any, make_user: Any, workspace: Any, c
     Membership.objects.create(user=member, workspace=workspace, role="member")
     client.force_login(member)
     assert client.post(f"/w/{workspace.pk}/integrations/quickbooks/connect/").status_code == 403
-    assert b"Connect</button>" not in client.get(f"/w/{workspace.pk}/integrations/").content
+    tab = client.get(f"/w/{workspace.pk}/integrations/").content.decode()
+    assert "Connect to QuickBooks" not in buttons(tab) and "Only workspace admins can connect" in tab
 
 
 def test_cancel_at_consent(qbo: Any, connect: Any, workspace: Any) -> None:

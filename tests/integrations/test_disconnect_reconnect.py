@@ -18,6 +18,7 @@ from tanto.integrations.quickbooks.models import (
     TaxMapping,
 )
 from tests.integrations.conftest import CLIENT_ID, CLIENT_SECRET, step_url
+from tests.screens import buttons
 
 pytestmark = pytest.mark.emulator
 
@@ -63,7 +64,7 @@ def test_disconnect_revokes_and_keeps_mappings_and_links(
     response = admin_client.post(f"/w/{workspace.pk}/integrations/quickbooks/disconnect/", follow=True)
     html = response.content.decode()
     assert "Disconnected from QuickBooks company" in html
-    assert ">Connect</button>" in html and ">Disconnect</button>" not in html
+    assert "Connect to QuickBooks" in buttons(html) and "Disconnect" not in buttons(html)
     assert not _refresh_works(qbo, refresh_token)  # Intuit (the emulator) revoked the grant
     conn.refresh_from_db()
     assert (

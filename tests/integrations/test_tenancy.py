@@ -10,6 +10,7 @@ from django.test import Client
 from tanto.accounts.models import Membership
 from tanto.integrations.quickbooks.models import ImportRun, QuickBooksConnection
 from tests.integrations.conftest import step_url
+from tests.screens import buttons
 
 pytestmark = pytest.mark.emulator
 
@@ -68,12 +69,26 @@ def test_members_see_the_connection_but_cannot_change_it(
     assert QuickBooksConnection.objects.get().mode == "" and not ImportRun.objects.exists()
 
 
-def test_integrations_tab_unconnected_shows_connect_only(admin_client: Client, workspace: Any) -> None:
-    html = admin_client.get(f"/w/{workspace.pk}/integrations/").content.decode()
-    assert ">Connect</button>" in html and ">Disconnect</button>" not in html
+def connection_buttons(html: str) -> list[str]:
+    """Every button about the connection, whatever its wording, so a stray one is caught too."""
+    return [name for name in buttons(html) if "connect" in name.lower()]
+
+
+def test_integrations_tab_shows_connect_to_quickbooks_until_connected_then_disconnect(
+    qbo: Any, connected: Any, admin_client: Client, workspace: Any
+) -> None:
+    tab = f"/w/{workspace.pk}/integrations/"
+    html = admin_client.get(tab).content.decode()
+    # Intuit's item 28: their "Connect to QuickBooks" button, by that name, and no way to disconnect yet.
+    assert connection_buttons(html) == ["Connect to QuickBooks"]
     assert "QuickBooks Online" in html and 'alt="QuickBooks logo"' in html
     settings_page = admin_client.get(f"/w/{workspace.pk}/settings/").content.decode()
     assert f'href="/w/{workspace.pk}/integrations/"' in settings_page and ">Integrations<" in settings_page
+    conn = connected()
+    assert connection_buttons(admin_client.get(tab).content.decode()) == ["Disconnect"]
+    # Broken at Intuit's side: Reconnect (on the card and in the banner), still no Connect or Disconnect.
+    QuickBooksConnection.objects.filter(pk=conn.pk).update(status="needs_reconnect")
+    assert set(connection_buttons(admin_client.get(tab).content.decode())) == {"Reconnect"}
 
 
 def test_integration_pages_are_never_cached(
