@@ -108,6 +108,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Where users reach the people who run this installation, shown on /support/ (Intuit requires an in-app
+# support contact). Either may be empty; the deploy check warns when both are.
+SUPPORT_EMAIL = os.environ.get("TANTO_SUPPORT_EMAIL", "").strip()
+SUPPORT_URL = os.environ.get("TANTO_SUPPORT_URL", "").strip()
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False

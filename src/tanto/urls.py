@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from tanto.accounts import views as account_views
+from tanto.core import support
 
 workspace_patterns = [
     path("sell/", include("tanto.sales.urls")),
@@ -14,6 +15,7 @@ workspace_patterns = [
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("tanto.accounts.urls")),
+    path("support/", support.support, name="support"),
     path("integrations/", include("tanto.integrations.urls")),
     path("w/<int:ws>/", include(workspace_patterns)),
 ]

@@ -1,4 +1,5 @@
-"""Production refuses to start unsafe: debug on, a generated secret key, or insecure cookies."""
+"""Production refuses to start unsafe: debug on, a generated secret key, or insecure cookies; it only warns
+when users would have no support contact."""
 
 from __future__ import annotations
 
@@ -40,3 +41,23 @@ def test_a_proper_production_configuration_passes_the_deploy_check(env: dict[str
     )
     assert result.returncode == 0, result.stderr
     assert "tanto.E00" not in result.stderr
+    # No support contact: warned about, but a warning never stops `tanto serve`.
+    assert "tanto.W010" in result.stderr
+
+
+def test_a_support_contact_silences_the_support_warning(env: dict[str, str]) -> None:
+    result = run(
+        "manage",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "ERROR",
+        env={
+            **env,
+            "TANTO_SECRET_KEYS": "k" * 50,
+            "TANTO_ALLOWED_HOSTS": "tanto.example.com",
+            "TANTO_SUPPORT_EMAIL": "help@tanto.example.com",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "tanto.W010" not in result.stderr and "tanto.W011" not in result.stderr

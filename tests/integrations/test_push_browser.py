@@ -86,6 +86,7 @@ def test_create_invoice_bill_bulk_and_retry(
     euro_row.get_by_role("button", name="Create invoice").click()
     expect(euro_row.get_by_text("Failed")).to_be_visible()
     expect(euro_row).to_contain_text("turn on Multicurrency in QuickBooks")
+    expect(euro_row.get_by_role("link", name="Help and support")).to_have_attribute("href", "/support/")
     SalesOrder.objects.filter(pk=euro.pk).update(currency="USD", conversion_rate=1)
     euro_row.get_by_role("button", name="Retry").click()
     expect(euro_row.get_by_text("Invoiced")).to_be_visible()

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests"
 PUBLIC_URLS = (
     "/accounts/login/",
+    "/support/",
     "/integrations/quickbooks/launch",
     "/integrations/quickbooks/disconnected",
     "/integrations/quickbooks/callback",
