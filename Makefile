@@ -4,7 +4,7 @@ UV := $(shell scripts/ensure-uv)
 export UV_PYTHON := $(shell scripts/find-python)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint bench soak install
+.PHONY: demo test lint bench soak audit install
 
 install:
 	$(UV) sync --frozen
@@ -18,6 +18,10 @@ lint: install
 
 test:
 	UV="$(UV)" scripts/test
+
+# Known vulnerabilities in the locked dependencies (needs PyPI's vulnerability data over the network).
+audit: install
+	UV="$(UV)" scripts/audit
 
 bench: install
 	$(UV) run python bench/run.py
