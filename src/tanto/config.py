@@ -73,6 +73,10 @@ class SecretKeys:
     def fernet_keys(self) -> list[bytes]:
         return [base64.urlsafe_b64encode(hashlib.sha256(f"fernet:{k}".encode()).digest()) for k in self.keys]
 
+    def lookup_keys(self) -> list[bytes]:
+        """Keys for the keyed hashes that stand in for identifiers we must find without storing them."""
+        return [hashlib.sha256(f"lookup:{k}".encode()).digest() for k in self.keys]
+
     @staticmethod
     def _derive(key: str, purpose: str) -> str:
         return hashlib.sha256(f"{purpose}:{key}".encode()).hexdigest()

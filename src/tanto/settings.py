@@ -15,6 +15,7 @@ SECRET_KEYS = config.secret_keys(DATA_DIR)
 SECRET_KEY = SECRET_KEYS.django_secret_key()
 SECRET_KEY_FALLBACKS = SECRET_KEYS.django_fallbacks()
 ENCRYPTION_KEYS = SECRET_KEYS.fernet_keys()
+LOOKUP_KEYS = SECRET_KEYS.lookup_keys()
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("TANTO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 CSRF_TRUSTED_ORIGINS = [

@@ -276,7 +276,7 @@ def test_a_429_pauses_the_company_not_the_worker(qbo, active, workspace):
     qbo.faults({"method": "POST", "entity": "Invoice", "kind": "throttle", "count": 1})
     [record] = push_now(conn, Kind.INVOICE, [sales_order(workspace, currency="USD")])
     assert record.state == State.QUEUED
-    assert ratelimit.paused_for(f"quickbooks:{conn.realm_id}") > 30
+    assert ratelimit.paused_for(push.limit_key(conn.realm_hash)) > 30
     assert record.next_attempt_at > datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=30)
     assert ratelimit.paused_for("quickbooks:some-other-company") == 0
 

@@ -167,7 +167,7 @@ def test_reconnect_must_choose_the_same_company(
     callback = intuit_authorize(start["Location"], "owner@example.com", company="Sandbox Company US")
     response = admin_client.get(callback_path(callback))
     assert any("different QuickBooks company" in str(m) for m in response.wsgi_request._messages)
-    assert list(QuickBooksConnection.objects.values_list("realm_id", "status")) == [
+    assert [(c.realm_id, c.status) for c in QuickBooksConnection.objects.all()] == [
         (qbo.realm_uk, "needs_reconnect")
     ]
 

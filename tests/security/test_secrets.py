@@ -1,6 +1,7 @@
 """Secrets (docs/security.md, items 6, 15, 18 and 19): after a whole life of a connection (connect, push,
 token refresh, faults, an import, disconnect) against the emulator over HTTP, no OAuth credential appears
-in plaintext in any database column, log record, page the app served, or error message.
+in plaintext in any database column, log record, page the app served, or error message; and the company
+id (realmId) is stored only encrypted and as a keyed hash.
 
 The credentials are the emulator's own: every access token, refresh token and authorization code it
 issued during the test, read from its store, so a token the app received but never meant to keep is
@@ -10,6 +11,7 @@ looked for too.
 from __future__ import annotations
 
 import datetime
+import io
 import logging
 import re
 import traceback
@@ -18,11 +20,14 @@ from typing import Any
 
 import httpx
 import pytest
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.db import connection as db
 from django.test import Client
 from django.utils import timezone
 
 from qbo_emulator.oauth import ACCESS_PREFIX
+from tanto import config
 from tanto.integrations.outbox import Kind, State, SyncAttempt, SyncRecord
 from tanto.integrations.quickbooks import errors, tasks
 from tanto.integrations.quickbooks.client import QuickBooksClient
@@ -215,6 +220,39 @@ def test_no_credential_is_stored_logged_shown_or_raised_in_plaintext(
     # Item 15: every request went to the QuickBooks endpoints the settings name, and nowhere else.
     emulator = httpx.URL(qbo.base_url)
     assert outbound and {(u.host, u.port) for u in outbound} == {(emulator.host, emulator.port)}
+
+
+def test_the_company_id_is_stored_only_encrypted_and_hashed_and_survives_a_key_rotation(
+    qbo: Any,
+    active: Any,  # noqa: F811
+    workspace: Any,
+    admin_client: Client,
+    settings: Any,
+) -> None:
+    conn = active()
+    realm = conn.realm_id
+    # A push (the rate limiter keeps a row per company) and a reconnect begun (the session keeps which
+    # company it must come back with): the places a company id would be written.
+    assert push_now(conn, Kind.INVOICE, [sales_order(workspace, currency="USD")])[0].state == State.SYNCED
+    QuickBooksConnection.objects.filter(pk=conn.pk).update(status=Status.NEEDS_RECONNECT)
+    assert admin_client.post(f"/w/{workspace.pk}/integrations/quickbooks/reconnect/").status_code == 302
+    sessions = [str(s.get_decoded()) for s in Session.objects.all()]
+    assert any("quickbooks_oauth_states" in s for s in sessions)
+    assert not leaks([realm], {"database": [text for _, text in database_text()], "sessions": sessions})
+    assert QuickBooksConnection.objects.for_realm(realm).get() == conn
+
+    # A new key goes first: the rows written under the old one are still read and found...
+    old_hash, old_token = conn.realm_hash, conn.access_token
+    new = config.SecretKeys(("a-new-secret-key-for-the-rotation",), generated=False)
+    settings.ENCRYPTION_KEYS = [*new.fernet_keys(), *settings.ENCRYPTION_KEYS]
+    settings.LOOKUP_KEYS = [*new.lookup_keys(), *settings.LOOKUP_KEYS]
+    assert QuickBooksConnection.objects.for_realm(realm).get().realm_id == realm
+    # ...and once rotate_secrets has rewritten them, the old key can go.
+    call_command("rotate_secrets", stdout=io.StringIO())
+    settings.ENCRYPTION_KEYS, settings.LOOKUP_KEYS = settings.ENCRYPTION_KEYS[:1], settings.LOOKUP_KEYS[:1]
+    rotated = QuickBooksConnection.objects.for_realm(realm).get()
+    assert rotated.realm_hash != old_hash and rotated.realm_id == realm
+    assert rotated.access_token == old_token and rotated.refresh_token is not None
 
 
 def test_production_endpoints_are_intuits_own() -> None:

@@ -16,7 +16,7 @@ key is paused meanwhile. If every in-flight slot is taken, or the key is paused,
 caller sleeps until the pause ends or a slot is likely free (when a lease frees is a guess; its expiry is
 the latest it can be) and asks again. No transaction is ever open while the caller's own request runs.
 
-The module knows keys, not providers: callers namespace them ("quickbooks:<realm id>").
+The module knows keys, not providers: callers namespace them ("quickbooks:<keyed hash of the realm id>").
 """
 
 from __future__ import annotations

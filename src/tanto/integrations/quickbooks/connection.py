@@ -19,8 +19,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tanto.accounts.models import User, Workspace
-from tanto.integrations.quickbooks import oauth
-from tanto.integrations.quickbooks.client import QuickBooksClient
+from tanto.integrations.quickbooks import company, oauth
+from tanto.integrations.quickbooks.crypto import lookup_hash, lookup_hashes
 from tanto.integrations.quickbooks.errors import QuickBooksError
 from tanto.integrations.quickbooks.models import LIVE, ImportRun, ImportStatus, QuickBooksConnection, Status
 
@@ -39,7 +39,7 @@ class ConnectRefused(Exception):
 class PendingAuthorization:
     workspace_id: int
     user_id: int
-    expected_realm: str  # set when reconnecting: the company must stay the same
+    expected_realm_hash: str  # set when reconnecting: the company must stay the same
 
 
 def start_authorization(request: HttpRequest, workspace: Workspace, expected_realm: str = "") -> str:
@@ -53,7 +53,8 @@ def start_authorization(request: HttpRequest, workspace: Workspace, expected_rea
     pending[state] = {
         "workspace": workspace.pk,
         "user": request.user.pk,
-        "realm": expected_realm,
+        # The session is stored unencrypted, so it keeps the company id's keyed hash, not the id.
+        "realm": lookup_hash(expected_realm) if expected_realm else "",
         "expires": now + STATE_TTL_SECONDS,
     }
     request.session[SESSION_KEY] = pending
@@ -76,7 +77,7 @@ def complete_connection(
 ) -> QuickBooksConnection:
     """Exchanges the code and stores the connection, or raises ConnectRefused with nothing stored."""
     workspace = Workspace.objects.get(pk=pending.workspace_id)
-    _check_realm(workspace, realm_id, pending.expected_realm)
+    _check_realm(workspace, realm_id, pending.expected_realm_hash)
     try:
         token_set = oauth.exchange_code(code)
     except QuickBooksError as exc:
@@ -86,7 +87,9 @@ def complete_connection(
     email = str(oauth.userinfo(token_set.access_token).get("email", ""))
     try:
         with transaction.atomic():
-            conn, _ = QuickBooksConnection.objects.get_or_create(workspace=workspace, realm_id=realm_id)
+            conn = QuickBooksConnection.objects.for_realm(realm_id).filter(workspace=workspace).first()
+            if conn is None:
+                conn = QuickBooksConnection.objects.create(workspace=workspace, realm_id=realm_id)
             fields = conn.token_fields(token_set)
             QuickBooksConnection.objects.filter(pk=conn.pk).update(
                 **fields,
@@ -101,7 +104,7 @@ def complete_connection(
         # Another workspace (or this one, with another company) went live in the meantime.
         raise ConnectRefused(_realm_taken_message()) from exc
     conn.refresh_from_db()
-    load_company(conn)
+    company.load_company(conn)
     logger.info("quickbooks.connect.stored connection=%s workspace=%s", conn.pk, workspace.pk)
     return conn
 
@@ -113,40 +116,20 @@ def _realm_taken_message() -> str:
     )
 
 
-def _check_realm(workspace: Workspace, realm_id: str, expected_realm: str) -> None:
-    if expected_realm and realm_id != expected_realm:
+def _check_realm(workspace: Workspace, realm_id: str, expected_realm_hash: str) -> None:
+    if expected_realm_hash and expected_realm_hash not in lookup_hashes(realm_id):
         raise ConnectRefused(
             "You chose a different QuickBooks company than the one this workspace is "
             "connected to. Choose the same company to reconnect, or disconnect first."
         )
-    if QuickBooksConnection.objects.filter(LIVE, realm_id=realm_id).exclude(workspace=workspace).exists():
+    same_company = QuickBooksConnection.objects.for_realm(realm_id)
+    if same_company.filter(LIVE).exclude(workspace=workspace).exists():
         raise ConnectRefused(_realm_taken_message())
-    if QuickBooksConnection.objects.filter(LIVE, workspace=workspace).exclude(realm_id=realm_id).exists():
+    live_here = QuickBooksConnection.objects.filter(LIVE, workspace=workspace)
+    if live_here.exclude(pk__in=same_company.values("pk")).exists():
         raise ConnectRefused(
             "This workspace is already connected to another QuickBooks company. Disconnect it first."
         )
-
-
-def load_company(conn: QuickBooksConnection) -> None:
-    """Company name, country and the preferences pushes depend on, read once at connect time."""
-    with QuickBooksClient(conn) as client:
-        info = client.company_info()
-        prefs = client.preferences()
-    currency = prefs.get("CurrencyPrefs") or {}
-    conn.company_name = str(info.get("CompanyName", ""))
-    conn.country = str(info.get("Country", ""))
-    conn.home_currency = str((currency.get("HomeCurrency") or {}).get("value", ""))
-    conn.multi_currency_enabled = bool(currency.get("MultiCurrencyEnabled", False))
-    conn.custom_txn_numbers = bool((prefs.get("SalesFormsPrefs") or {}).get("CustomTxnNumbers", False))
-    conn.save(
-        update_fields=[
-            "company_name",
-            "country",
-            "home_currency",
-            "multi_currency_enabled",
-            "custom_txn_numbers",
-        ]
-    )
 
 
 def resume_paused_work(conn: QuickBooksConnection) -> int:

@@ -1,6 +1,15 @@
-"""Tokens at rest: MultiFernet over settings.ENCRYPTION_KEYS (newest first, older ones still decrypt)."""
+"""QuickBooks credentials and identifiers at rest.
+
+Tokens and the company id are Fernet ciphertext (AES-128-CBC + HMAC-SHA256) under settings.ENCRYPTION_KEYS,
+newest first, older ones still decrypt. Ciphertext cannot be searched, so the company id is also kept as
+a keyed hash (HMAC-SHA256 under settings.LOOKUP_KEYS): equal ids give equal hashes, which is what lookups
+and the one-workspace-per-company constraint need, and without the key the hash reveals nothing.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
@@ -40,3 +49,19 @@ def encrypt(secret: Secret) -> str:
 
 def decrypt(token: str) -> Secret:
     return Secret(_fernet().decrypt(token.encode()).decode())
+
+
+def rotate(token: str) -> str:
+    """The same plaintext encrypted under the newest key."""
+    return _fernet().rotate(token.encode()).decode()
+
+
+def lookup_hash(value: str) -> str:
+    """The keyed hash of `value` under the newest key: what new rows store."""
+    return lookup_hashes(value)[0]
+
+
+def lookup_hashes(value: str) -> list[str]:
+    """The keyed hash of `value` under every configured key, newest first: rows written before a key
+    rotation still match until `tanto manage rotate_secrets` rewrites them."""
+    return [hmac.new(key, value.encode(), hashlib.sha256).hexdigest() for key in settings.LOOKUP_KEYS]

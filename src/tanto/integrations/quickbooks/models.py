@@ -17,7 +17,7 @@ from django.utils import timezone
 from tanto.accounts.models import Workspace
 from tanto.catalog.models import TaxRate
 from tanto.contacts.models import Customer, Supplier
-from tanto.integrations.quickbooks.crypto import Secret, decrypt, encrypt
+from tanto.integrations.quickbooks.crypto import Secret, decrypt, encrypt, lookup_hash, lookup_hashes
 from tanto.integrations.quickbooks.oauth import TokenSet
 
 
@@ -35,11 +35,19 @@ class Mode(models.TextChoices):
 LIVE = Q(status__in=[Status.CONNECTED, Status.NEEDS_RECONNECT])
 
 
+class ConnectionQuerySet(models.QuerySet["QuickBooksConnection"]):
+    def for_realm(self, realm_id: str) -> ConnectionQuerySet:
+        """Connections to the QuickBooks company `realm_id` (found by its keyed hash)."""
+        return self.filter(realm_hash__in=lookup_hashes(realm_id))
+
+
 class QuickBooksConnection(models.Model):
     provider_key = "quickbooks"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="quickbooks_connections")
-    realm_id = models.CharField(max_length=32)
+    # The company id (realmId) is encrypted like the tokens, and found by its keyed hash; use realm_id.
+    realm_ciphertext = models.TextField(editable=False)
+    realm_hash = models.CharField(max_length=64, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
 
     company_name = models.CharField(max_length=200, blank=True)
@@ -47,6 +55,11 @@ class QuickBooksConnection(models.Model):
     home_currency = models.CharField(max_length=3, blank=True)
     multi_currency_enabled = models.BooleanField(default=False)
     custom_txn_numbers = models.BooleanField(default=False)
+    # When the settings above were last read from QuickBooks (None: read them before the next push), and
+    # the last change noticed in them, for the health card.
+    preferences_read_at = models.DateTimeField(null=True, blank=True)
+    preferences_changes = models.TextField(blank=True)
+    preferences_changed_at = models.DateTimeField(null=True, blank=True)
 
     connected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -79,11 +92,13 @@ class QuickBooksConnection(models.Model):
     cogs_account_name = models.CharField(max_length=200, blank=True)
     setup_completed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ConnectionQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "realm_id"], name="qbo_one_row_per_company"),
+            models.UniqueConstraint(fields=["workspace", "realm_hash"], name="qbo_one_row_per_company"),
             # A company connected to two workspaces would get every invoice twice.
-            models.UniqueConstraint(fields=["realm_id"], condition=LIVE, name="qbo_realm_in_one_workspace"),
+            models.UniqueConstraint(fields=["realm_hash"], condition=LIVE, name="qbo_realm_in_one_workspace"),
             models.UniqueConstraint(fields=["workspace"], condition=LIVE, name="qbo_one_live_connection"),
         ]
 
@@ -92,6 +107,16 @@ class QuickBooksConnection(models.Model):
 
     def __repr__(self) -> str:
         return f"<QuickBooksConnection {self.pk} realm={self.realm_id} {self.status}>"
+
+    @property
+    def realm_id(self) -> str:
+        """The QuickBooks company id, for API URLs and links; stored only encrypted and hashed."""
+        return decrypt(self.realm_ciphertext).reveal() if self.realm_ciphertext else ""
+
+    @realm_id.setter
+    def realm_id(self, value: str) -> None:
+        self.realm_ciphertext = encrypt(Secret(value))
+        self.realm_hash = lookup_hash(value)
 
     @property
     def access_token(self) -> Secret | None:

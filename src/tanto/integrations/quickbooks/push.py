@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from tanto.integrations import outbox, ratelimit
 from tanto.integrations.outbox import Kind, Outcome, State, SyncRecord
-from tanto.integrations.quickbooks import mapping, tax_codes
+from tanto.integrations.quickbooks import company, mapping, tax_codes
 from tanto.integrations.quickbooks.client import QuickBooksClient, qbo_id, quote
 from tanto.integrations.quickbooks.errors import (
     AuthError,
@@ -87,7 +87,7 @@ class LimitedClient(QuickBooksClient):
     def _send(
         self, bearer: str, method: str, url: str, query: dict[str, str], json: Any, *args: Any, **kwargs: Any
     ) -> httpx.Response:
-        key = f"{PROVIDER}:{self.connection.realm_id}"
+        key = limit_key(self.connection.realm_hash)
         is_batch = url.rstrip("/").endswith("/batch")
         # QuickBooks counts each operation of a batch against the per-minute limit.
         cost = len(json.get("BatchItemRequest") or []) if is_batch and isinstance(json, dict) else 1
@@ -115,7 +115,8 @@ def _rate(rate: Any) -> tuple[int | None, Any]:
     return (rate.pk, rate.rate) if rate is not None else (None, 0)
 
 
-def sales_snapshot(order: SalesOrder, marker: str) -> mapping.Order:
+def _rows(order: SalesOrder | PurchaseOrder) -> list[mapping.Row]:
+    """The order's rows as the mapping takes them (purchase rows carry no discount)."""
     rows = []
     for row in order.rows.all():
         rate_id, percent = _rate(row.tax_rate)
@@ -125,18 +126,22 @@ def sales_snapshot(order: SalesOrder, marker: str) -> mapping.Order:
                 row.variant.label.split(" · ", 1)[-1],
                 row.quantity,
                 row.price,
-                row.discount_percent,
+                getattr(row, "discount_percent", Decimal(0)),
                 rate_id,
                 percent,
             )
         )
+    return rows
+
+
+def sales_snapshot(order: SalesOrder, marker: str) -> mapping.Order:
     shipping_rate_id, shipping_percent = _rate(order.shipping_tax_rate)
     return mapping.Order(
         number=order.number,
         created_date=order.created_date,
         currency=order.currency,
         conversion_rate=order.conversion_rate,
-        rows=rows,
+        rows=_rows(order),
         shipping_fee=order.shipping_fee,
         shipping_tax_rate_id=shipping_rate_id,
         shipping_tax_rate_percent=shipping_percent,
@@ -147,26 +152,12 @@ def sales_snapshot(order: SalesOrder, marker: str) -> mapping.Order:
 
 
 def purchase_snapshot(order: PurchaseOrder, marker: str) -> mapping.Order:
-    rows = []
-    for row in order.rows.all():
-        rate_id, percent = _rate(row.tax_rate)
-        rows.append(
-            mapping.Row(
-                row.variant_id,
-                row.variant.label.split(" · ", 1)[-1],
-                row.quantity,
-                row.price,
-                Decimal(0),
-                rate_id,
-                percent,
-            )
-        )
     return mapping.Order(
         number=order.number,
         created_date=order.created_date,
         currency=order.currency,
         conversion_rate=order.conversion_rate,
-        rows=rows,
+        rows=_rows(order),
         marker=marker,
     )
 
@@ -230,6 +221,7 @@ class Pusher:
             with LimitedClient(self.conn) as client:
                 assert isinstance(client, LimitedClient)
                 self.client: LimitedClient = client
+                company.refresh_if_stale(self.conn, client)
                 self.rules = company_rules(self.conn, client)
                 for kind in (Kind.INVOICE, Kind.BILL, Kind.COGS):
                     jobs = [Job(r) for r in records if r.kind == kind and not self._already_there(r)]
@@ -544,6 +536,8 @@ def _fail(record: SyncRecord, message: str, hint: str, request: str, started: fl
     with transaction.atomic():
         outbox.release(record, state=State.FAILED, error_message=message, error_hint=hint)
         _attempt(record, request, started, Outcome.PERMANENT, message=message, **fields)
+    # The refusal may come from a setting changed in QuickBooks since we last read them.
+    company.mark_stale(record.connection_id)
 
 
 def _pause(record: SyncRecord, message: str) -> None:
@@ -594,7 +588,7 @@ def _settle_failure(
     elif isinstance(exc, ThrottledError):
         # Intuit asks for 60 s after a 429; time-compressed runs (the soak) may shorten that.
         pause_for = min(exc.retry_after, float(getattr(settings, "QBO_THROTTLE_PAUSE_MAX_SECONDS", 600)))
-        ratelimit.pause(f"{PROVIDER}:{record_realm(record)}", pause_for)
+        ratelimit.pause(limit_key(record_realm_hash(record)), pause_for)
         _attempt(record, request, started, Outcome.TRANSIENT, message=exc.message, **fields)
         _requeue(record, pause_for, "QuickBooks asked us to slow down; retrying shortly.")
     elif exc.kind == "transient":
@@ -605,8 +599,13 @@ def _settle_failure(
         _fail(record, message, hint, request, started, **fields)
 
 
-def record_realm(record: SyncRecord) -> str:
-    return str(QuickBooksConnection.objects.values_list("realm_id", flat=True).get(pk=record.connection_id))
+def limit_key(realm_hash: str) -> str:
+    """QuickBooks' limits are per company; the shared limiter's table keys them by the id's keyed hash."""
+    return f"{PROVIDER}:{realm_hash[:32]}"
+
+
+def record_realm_hash(record: SyncRecord) -> str:
+    return str(QuickBooksConnection.objects.values_list("realm_hash", flat=True).get(pk=record.connection_id))
 
 
 HINTS = {

@@ -39,7 +39,7 @@ def current_access_token(conn: QuickBooksConnection) -> Secret:
     return refresh_tokens(conn, seen_version=conn.refresh_token_version)
 
 
-def _locked_row(pk: int) -> QuickBooksConnection:
+def locked_row(pk: int) -> QuickBooksConnection:
     rows = QuickBooksConnection.objects.filter(pk=pk)
     if db_connection.features.has_select_for_update:
         rows = rows.select_for_update()
@@ -50,7 +50,7 @@ def refresh_tokens(conn: QuickBooksConnection, *, seen_version: int) -> Secret:
     """Refresh unless someone else already did since we read version `seen_version`; updates `conn`."""
     refused: NeedsReconnect | None = None
     with transaction.atomic():
-        row = _locked_row(conn.pk)
+        row = locked_row(conn.pk)
         if row.status != Status.CONNECTED:
             refused = NeedsReconnect("The QuickBooks connection needs to be reconnected.")
         elif row.refresh_token_version != seen_version and row.access_token_valid(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tanto.accounts.access import WorkspaceRequest, workspace_view
 from tanto.accounts.models import Membership, Role, Workspace
+from tanto.integrations.quickbooks import company
 from tanto.integrations.quickbooks import connection as flow
 from tanto.integrations.quickbooks.errors import QuickBooksError
 from tanto.integrations.quickbooks.models import ImportRun, QuickBooksConnection
@@ -169,7 +170,7 @@ def setup(request: WorkspaceRequest, step: str = "") -> HttpResponse:
 def _company_loaded(request: HttpRequest, conn: QuickBooksConnection) -> bool:
     """The company's country decides the steps; if QuickBooks could not be read at connect time, retry."""
     try:
-        flow.load_company(conn)
+        company.load_company(conn)
     except QuickBooksError as exc:
         messages.error(request, f"QuickBooks could not be read just now: {exc.message}")
         return False
@@ -202,8 +203,8 @@ def intuit_reconnect(request: HttpRequest) -> HttpResponse:
     """Intuit's Reconnect URL (?realmId=…): reruns the authorization for the workspace with that company."""
     realm_id = _realm(request)
     conn = (
-        QuickBooksConnection.objects.filter(
-            realm_id=realm_id,
+        QuickBooksConnection.objects.for_realm(realm_id)
+        .filter(
             workspace__memberships__user=request.user,
             workspace__memberships__role=Role.ADMIN,
         )
