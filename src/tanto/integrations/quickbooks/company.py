@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from tanto.integrations.quickbooks.client import QuickBooksClient
@@ -71,18 +69,13 @@ def _changes(before: dict[str, object], conn: QuickBooksConnection) -> list[str]
 
 def refresh_if_stale(conn: QuickBooksConnection, client: QuickBooksClient) -> None:
     """Re-reads the company's settings when our copy is old or was marked stale by a refusal."""
-    max_age = datetime.timedelta(
-        seconds=float(
-            getattr(settings, "QBO_PREFERENCES_MAX_AGE_SECONDS", PREFERENCES_MAX_AGE.total_seconds())
-        )
-    )
     read_at = conn.preferences_read_at
-    if read_at is None or timezone.now() - read_at > max_age:
+    if read_at is None or timezone.now() - read_at > PREFERENCES_MAX_AGE:
         load_company(conn, client)
 
 
 def mark_stale(connection_id: int) -> None:
     """After QuickBooks refused a document: read the company's settings again before the next push."""
-    QuickBooksConnection.objects.filter(Q(pk=connection_id), ~Q(preferences_read_at=None)).update(
+    QuickBooksConnection.objects.filter(pk=connection_id, preferences_read_at__isnull=False).update(
         preferences_read_at=None
     )
