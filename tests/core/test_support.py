@@ -11,9 +11,8 @@ from django.core import checks
 from django.test import Client
 from django.urls import reverse
 
-from tanto.contacts.models import Customer
 from tanto.integrations import outbox
-from tanto.sales.models import SalesOrder
+from tests.objects import sales_order_for
 from tests.screens import controls, links
 
 pytestmark = pytest.mark.django_db
@@ -88,17 +87,7 @@ def test_every_page_links_to_help_and_support_in_its_footer(admin_client: Client
 
 
 def test_a_failed_push_offers_help_and_support(admin_client: Client, workspace: Any) -> None:
-    customer = Customer.objects.filter(workspace=workspace).first()
-    assert customer is not None
-    order = SalesOrder.objects.create(
-        workspace=workspace,
-        number="SO-0042",
-        customer=customer,
-        created_date="2026-11-01",
-        currency="GBP",
-        billing_address=customer.billing_address.copy(),
-        shipping_address=customer.shipping_address.copy(),
-    )
+    order = sales_order_for(workspace, "SO-0042", rows=0)
     [record] = outbox.request_push(
         workspace=workspace, provider="quickbooks", connection_id=1, kind="invoice", objects=[order]
     )

@@ -10,10 +10,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from tanto.catalog.models import TaxRate, Variant
-from tanto.contacts.models import Customer, Supplier
-from tanto.purchasing.models import PurchaseOrder
-from tanto.sales.models import SalesOrder
+from tanto.catalog.models import TaxRate
+from tests.objects import one_of_each
 from tests.url_inventory import PK_MODELS, model_for, placeholder, workspace_urls
 
 
@@ -30,33 +28,7 @@ def snapshot(workspace: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def victim(make_user, make_workspace):
-    owner = make_user("victim@example.com")
-    workspace = make_workspace(owner, name="Victim Ltd")
-    customer = Customer.objects.filter(workspace=workspace).first()
-    order = SalesOrder.objects.create(
-        workspace=workspace,
-        number="SO-0001",
-        customer=customer,
-        created_date="2026-11-01",
-        currency="GBP",
-        billing_address=customer.billing_address.copy(),
-        shipping_address=customer.shipping_address.copy(),
-    )
-    order.rows.create(variant=Variant.objects.filter(workspace=workspace).first(), quantity=1, price=10)
-    from tanto.integrations import outbox
-
-    [record] = outbox.request_push(
-        workspace=workspace, provider="quickbooks", connection_id=1, kind="invoice", objects=[order]
-    )
-    outbox.PushRun.objects.create(workspace=workspace, kind="invoice", record_ids=[record.pk])
-    PurchaseOrder.objects.create(
-        workspace=workspace,
-        number="PO-0001",
-        supplier=Supplier.objects.filter(workspace=workspace).first(),
-        created_date="2026-11-01",
-        currency="GBP",
-    )
-    return workspace
+    return one_of_each(make_workspace(make_user("victim@example.com"), name="Victim Ltd"))
 
 
 def test_the_url_list_is_not_empty():

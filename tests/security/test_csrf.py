@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tanto.catalog.models import TaxRate
 from tanto.contacts.models import Customer
-from tanto.sales.models import SalesOrder
+from tests.objects import one_of_each
 from tests.url_inventory import all_urls, model_for, placeholder
 
 pytestmark = pytest.mark.django_db
@@ -28,35 +28,7 @@ def url_for(name: str, kwargs: list[str], workspace: Any) -> str:
 
 
 def test_every_post_without_a_csrf_token_is_refused(make_user, workspace, admin_user):
-    customer = Customer.objects.filter(workspace=workspace).first()
-    SalesOrder.objects.create(
-        workspace=workspace,
-        number="SO-0001",
-        customer=customer,
-        created_date="2026-11-01",
-        currency="GBP",
-        billing_address=customer.billing_address.copy(),
-        shipping_address=customer.shipping_address.copy(),
-    )
-    from tanto.purchasing.models import PurchaseOrder
-
-    PurchaseOrder.objects.create(
-        workspace=workspace,
-        number="PO-0001",
-        supplier=workspace.supplier_set.first(),
-        created_date="2026-11-01",
-        currency="GBP",
-    )
-    from tanto.integrations import outbox
-
-    [record] = outbox.request_push(
-        workspace=workspace,
-        provider="quickbooks",
-        connection_id=1,
-        kind="invoice",
-        objects=[SalesOrder.objects.get(workspace=workspace)],
-    )
-    outbox.PushRun.objects.create(workspace=workspace, kind="invoice", record_ids=[record.pk])
+    one_of_each(workspace)
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin_user)
     before = (

@@ -18,11 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tanto.catalog.models import Variant
-from tanto.contacts.models import Customer, Supplier
-from tanto.integrations import outbox
-from tanto.purchasing.models import PurchaseOrder
-from tanto.sales.models import SalesOrder
+from tests.objects import one_of_each
 from tests.url_inventory import all_urls, model_for, placeholder, workspace_urls
 
 pytestmark = pytest.mark.django_db
@@ -40,30 +36,7 @@ PUBLIC_URLS = (
 @pytest.fixture
 def own_objects(workspace: Any) -> Any:
     """One object of each kind the workspace URLs point at, so every URL resolves to something real."""
-    customer = Customer.objects.filter(workspace=workspace).first()
-    assert customer is not None
-    order = SalesOrder.objects.create(
-        workspace=workspace,
-        number="SO-0001",
-        customer=customer,
-        created_date="2026-11-01",
-        currency="GBP",
-        billing_address=customer.billing_address.copy(),
-        shipping_address=customer.shipping_address.copy(),
-    )
-    order.rows.create(variant=Variant.objects.filter(workspace=workspace).first(), quantity=1, price=10)
-    [record] = outbox.request_push(
-        workspace=workspace, provider="quickbooks", connection_id=1, kind="invoice", objects=[order]
-    )
-    outbox.PushRun.objects.create(workspace=workspace, kind="invoice", record_ids=[record.pk])
-    PurchaseOrder.objects.create(
-        workspace=workspace,
-        number="PO-0001",
-        supplier=Supplier.objects.filter(workspace=workspace).first(),
-        created_date="2026-11-01",
-        currency="GBP",
-    )
-    return workspace
+    return one_of_each(workspace)
 
 
 def own_urls(workspace: Any) -> Iterator[str]:
