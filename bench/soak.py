@@ -50,6 +50,7 @@ FAULTS = [
     {"method": "POST", "path": "/v3/", "kind": "drop_after_commit", "probability": 0.02},
     {"kind": "stall", "probability": 0.01, "ms": 4000},
 ]
+FAULT_SHARE = 0.25  # of the time budget
 
 
 def options() -> argparse.Namespace:
@@ -394,8 +395,9 @@ def run(soak: Soak) -> dict[str, Any]:
             if time.monotonic() >= next_kill:
                 soak.kill_a_worker()
                 next_kill = time.monotonic() + soak.args.kill_every
-    # Keep the faults on for a while as the workers chew through the queue, killing workers on schedule.
-    fault_until = started + max(soak.args.kill_every * 1.2, 20)
+    # Keep the faults on for a quarter of the time budget as the workers chew through the queue (QuickBooks'
+    # limits, not the faults, set the pace of the rest), killing workers on schedule.
+    fault_until = started + max(soak.args.kill_every * 1.2, 20, FAULT_SHARE * (soak.deadline - started))
     while time.monotonic() < min(fault_until, soak.deadline - 60) and not drained():
         if time.monotonic() >= next_kill:
             soak.kill_a_worker()
@@ -404,6 +406,7 @@ def run(soak: Soak) -> dict[str, Any]:
     if soak.kills == 0:
         soak.kill_a_worker()
     soak.control.delete("/faults")
+    fault_seconds = time.monotonic() - started
     # Drain, still killing a worker on schedule: recovery must not depend on the faults being over.
     unsettled = 0
     while not drained():
@@ -424,6 +427,7 @@ def run(soak: Soak) -> dict[str, Any]:
         {
             "seconds": elapsed,
             "kills": soak.kills,
+            "fault_seconds": fault_seconds,
             "workers": soak.args.workers,
             "throughput": result["documents"] / elapsed if elapsed else 0,
         }
@@ -444,9 +448,12 @@ def main() -> int:
     companies = result["companies"]
     total = lambda key: sum(c[key] for c in companies.values())  # noqa: E731
     attempts = result["attempts"]
+    injected = sum(sum(c["injected_faults"].values()) for c in companies.values())
     rows = [
         ("documents synced", str(result["documents"]), "", True),
         ("attempts", str(sum(attempts.values())), "", True),
+        ("faults injected", str(injected), "", True),
+        ("faults on for", f"{result['fault_seconds']:.0f} s", "", True),
         ("retries: temporary failures", str(attempts.get("transient", 0)), "", True),
         ("retries: no answer (looked up)", str(attempts.get("uncertain", 0)), "", True),
         ("found already created", str(attempts.get("found", 0)), "", True),

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 
 from tanto.core.countries import COUNTRIES
-from tanto.core.currencies import currency_choices, validate_currency
+from tanto.core.fields import CurrencyField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -43,9 +43,7 @@ class Workspace(models.Model):
 
     name = models.CharField(max_length=120)
     country = models.CharField(max_length=2, choices=COUNTRIES, default="US")
-    base_currency = models.CharField(
-        max_length=3, choices=currency_choices(), default="USD", validators=[validate_currency]
-    )
+    base_currency = CurrencyField(default="USD")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from tanto.accounts.models import Workspace
-from tanto.core.currencies import currency_choices, validate_currency
+from tanto.core.fields import CurrencyField
 
 
 class Address(models.Model):
@@ -35,13 +35,7 @@ class Contact(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    currency = models.CharField(
-        max_length=3,
-        choices=currency_choices(),
-        blank=True,
-        validators=[validate_currency],
-        help_text="Leave empty to use the workspace's base currency.",
-    )
+    currency = CurrencyField(blank=True, help_text="Leave empty to use the workspace's base currency.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Length
 
 from tanto.accounts.models import Workspace
-from tanto.core.currencies import currency_choices, validate_currency
+from tanto.core.fields import CurrencyField
 from tanto.core.money import DocumentTotals, LineInput, document_totals
 
 POSITIVE = MinValueValidator(Decimal("0.0001"), "Enter a quantity greater than zero.")
@@ -22,7 +23,7 @@ class OrderDocument(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
     number = models.CharField(max_length=40)
     created_date = models.DateField()
-    currency = models.CharField(max_length=3, choices=currency_choices(), validators=[validate_currency])
+    currency = CurrencyField()
     conversion_rate = models.DecimalField(
         max_digits=18,
         decimal_places=8,
@@ -94,6 +95,24 @@ class OrderRow(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
+    # Declared by each kind of row: its tax rate (a foreign key), and the name of the field that counts
+    # what has been delivered or received so far.
+    tax_rate: Any
+    done_field: ClassVar[str]
+
     class Meta:
         abstract = True
         ordering = ["position", "id"]
+
+    def line_input(self) -> LineInput:
+        return LineInput(
+            quantity=self.quantity,
+            unit_price=self.price,
+            discount_percent=getattr(self, "discount_percent", Decimal(0)),
+            tax_rate_percent=self.tax_rate.rate if self.tax_rate else Decimal(0),
+        )
+
+    @property
+    def remaining_quantity(self) -> Decimal:
+        """What is still to be delivered or received; never below zero."""
+        return max(self.quantity - getattr(self, self.done_field), Decimal(0))

@@ -7,7 +7,7 @@ from django.db import models
 from tanto.catalog.models import TaxRate, Variant
 from tanto.contacts.models import Supplier
 from tanto.core.documents import OrderDocument, OrderRow
-from tanto.core.money import ZERO, LineInput
+from tanto.core.money import LineInput
 
 
 class ReceiveStatus(models.TextChoices):
@@ -43,20 +43,10 @@ class PurchaseOrderRow(OrderRow):
     variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
     tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     received_quantity = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
+    done_field = "received_quantity"
 
     class Meta(OrderRow.Meta):
         pass
-
-    def line_input(self) -> LineInput:
-        return LineInput(
-            quantity=self.quantity,
-            unit_price=self.price,
-            tax_rate_percent=self.tax_rate.rate if self.tax_rate else Decimal(0),
-        )
-
-    @property
-    def remaining_quantity(self) -> Decimal:
-        return max(self.quantity - self.received_quantity, ZERO)
 
 
 class Receipt(models.Model):

@@ -63,21 +63,10 @@ class SalesOrderRow(OrderRow):
     )
     tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     delivered_quantity = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
+    done_field = "delivered_quantity"
 
     class Meta(OrderRow.Meta):
         pass
-
-    def line_input(self) -> LineInput:
-        return LineInput(
-            quantity=self.quantity,
-            unit_price=self.price,
-            discount_percent=self.discount_percent,
-            tax_rate_percent=self.tax_rate.rate if self.tax_rate else Decimal(0),
-        )
-
-    @property
-    def remaining_quantity(self) -> Decimal:
-        return max(self.quantity - self.delivered_quantity, ZERO)
 
 
 class Fulfilment(models.Model):

@@ -5,33 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies: list[tuple[str, str]] = []
 
     operations = [
         migrations.CreateModel(
-            name='RateLimitKey',
+            name="RateLimitKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, unique=True)),
-                ('paused_until', models.FloatField(default=0.0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, unique=True)),
+                ("paused_until", models.FloatField(default=0.0)),
             ],
         ),
         migrations.CreateModel(
-            name='RateLimitRequest',
+            name="RateLimitRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.FloatField()),
-                ('cost', models.PositiveIntegerField(default=1)),
-                ('batch', models.BooleanField(default=False)),
-                ('lease_until', models.FloatField()),
-                ('released_at', models.FloatField(blank=True, null=True)),
-                ('limit_key', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='integrations.ratelimitkey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.FloatField()),
+                ("cost", models.PositiveIntegerField(default=1)),
+                ("batch", models.BooleanField(default=False)),
+                ("lease_until", models.FloatField()),
+                ("released_at", models.FloatField(blank=True, null=True)),
+                (
+                    "limit_key",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requests",
+                        to="integrations.ratelimitkey",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['limit_key', 'started_at'], name='ratelimit_req_started'), models.Index(fields=['limit_key', 'released_at', 'lease_until'], name='ratelimit_req_inflight')],
+                "indexes": [
+                    models.Index(fields=["limit_key", "started_at"], name="ratelimit_req_started"),
+                    models.Index(
+                        fields=["limit_key", "released_at", "lease_until"], name="ratelimit_req_inflight"
+                    ),
+                ],
             },
         ),
     ]
