@@ -300,7 +300,7 @@ def check(soak: Soak, conns: dict[str, Any], requested: dict[str, dict[str, list
 
     from tanto.integrations.outbox import Kind, State, SyncAttempt, SyncRecord
     from tanto.purchasing.models import PurchaseOrder
-    from tanto.sales.models import SalesOrder
+    from tanto.sales.models import Fulfilment, SalesOrder
 
     result: dict[str, Any] = {"companies": {}}
     for country, conn in conns.items():
@@ -340,6 +340,14 @@ def check(soak: Soak, conns: dict[str, Any], requested: dict[str, dict[str, list
             existing = records.filter(kind=kind, **{f"{field}__in": ids})
             company["lost"] += len(ids) - existing.count()
             company["lost"] += existing.filter(state=State.FAILED, error_message="").count()
+        # Lost too: a delivery of an invoiced order whose cost of goods was never asked for.
+        invoiced = records.filter(kind=Kind.INVOICE, state=State.SYNCED).values_list("sales_order_id")
+        booked = set(records.filter(kind=Kind.COGS).values_list("fulfilment_id", flat=True))
+        deliveries = Fulfilment.objects.filter(order_id__in=invoiced).prefetch_related("rows")
+        company["cogs_never_asked_for"] = sum(
+            1 for f in deliveries if f.delivered_cost > 0 and f.pk not in booked
+        )
+        company["lost"] += company["cogs_never_asked_for"]
         company["failed"] = records.filter(state=State.FAILED).count()
         company["failures"] = list(
             records.filter(state=State.FAILED).values_list("error_message", flat=True)[:5]

@@ -189,6 +189,45 @@ def test_a_foreign_currency_order_is_refused_before_sending_when_multicurrency_i
     assert invoices(qbo, conn.realm_id) == []
 
 
+class WorkerKilled(BaseException):
+    """Stands in for SIGKILL at one exact point: nothing in the app catches it, like a dead process."""
+
+
+def test_a_worker_dying_between_the_invoice_and_its_cost_of_goods_loses_neither(
+    qbo, active, workspace, monkeypatch, django_capture_on_commit_callbacks
+):
+    conn = active("owner@example.com", "Sandbox Company UK", mode=Mode.INVENTORY)
+    order = sales_order(workspace)
+    for row in order.rows.all():
+        row.variant.average_cost, row.variant.stock_on_hand = D("7.25"), D(100)
+        row.variant.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_everything(order, datetime.date(2026, 11, 21))
+
+    # The invoice reaches QuickBooks; the worker dies while booking what it cost.
+    def killed(*args: Any) -> None:
+        raise WorkerKilled
+
+    monkeypatch.setattr(push, "request_cogs", killed)
+    with pytest.raises(WorkerKilled):
+        push_now(conn, Kind.INVOICE, [order])
+    assert len(invoices(qbo, conn.realm_id)) == 1
+    record = SyncRecord.objects.get(kind=Kind.INVOICE)
+    assert record.state == State.SENDING  # not recorded as done without its cost of goods
+    monkeypatch.undo()
+
+    # Its lease runs out; the next worker finds the invoice instead of sending it again, and books the cost.
+    SyncRecord.objects.filter(pk=record.pk).update(lease_until=datetime.datetime.now(datetime.UTC))
+    push.push([record.pk])
+    record.refresh_from_db()
+    assert record.state == State.SYNCED and record.attempts.filter(outcome=Outcome.FOUND).exists()
+    [cogs] = SyncRecord.objects.filter(kind=Kind.COGS)
+    push.push([cogs.pk])
+    cogs.refresh_from_db()
+    assert cogs.state == State.SYNCED, cogs.error_message
+    assert len(invoices(qbo, conn.realm_id)) == 1 and len(qbo.entities("JournalEntry", conn.realm_id)) == 1
+
+
 def test_a_bill_goes_to_the_mapped_account(qbo, active, workspace):
     conn = active("owner@example.com", "Sandbox Company UK", mode=Mode.INVENTORY)
     order = purchase_order(workspace)

@@ -259,8 +259,8 @@ class Pusher:
             started,
             outcome=Outcome.FOUND,
             intuit_tid=self.client.last_intuit_tid,
+            then=lambda: self._after_success(record),
         )
-        self._after_success(record)
         return True
 
     def _find_by_marker(self, entity: str, record: SyncRecord) -> dict[str, Any] | None:
@@ -379,8 +379,14 @@ class Pusher:
                 job.record, UncertainOutcome("QuickBooks answered without the document."), request, started
             )
             return
-        _succeed(job.record, document, request, started, intuit_tid=self.client.last_intuit_tid)
-        self._after_success(job.record)
+        _succeed(
+            job.record,
+            document,
+            request,
+            started,
+            intuit_tid=self.client.last_intuit_tid,
+            then=lambda: self._after_success(job.record),
+        )
 
     def _send_batch(self, entity: str, jobs: list[Job]) -> None:
         # The same set of records always gets the same batch request id, so a retried batch is answered
@@ -414,8 +420,13 @@ class Pusher:
                     started,
                 )
         if done:
-            _succeed_many(done, request, started, self.client.last_intuit_tid)
-            self._after_success(*(record for record, _ in done))
+            _succeed_many(
+                done,
+                request,
+                started,
+                self.client.last_intuit_tid,
+                then=lambda: self._after_success(*(record for record, _ in done)),
+            )
 
     def _maybe_forget_references(self, record: SyncRecord, code: str) -> None:
         """A customer, vendor or item made inactive in QuickBooks: drop our links, match again, once."""
@@ -435,7 +446,9 @@ class Pusher:
             enqueue([record.pk])
 
     def _after_success(self, *records: SyncRecord) -> None:
-        """Invoiced orders in inventory mode book the cost of what they delivered, once per delivery."""
+        """Invoiced orders in inventory mode book the cost of what they delivered, once per delivery.
+        Runs in the transaction that records the invoices, so a worker dying in between cannot leave an
+        invoice recorded and its cost of goods never asked for."""
         invoiced = [r.sales_order_id for r in records if r.kind == Kind.INVOICE]
         if invoiced and self.rules.inventory_mode:
             request_cogs(self.conn, invoiced)
@@ -475,9 +488,14 @@ def _mark_synced(record: SyncRecord, document: dict[str, Any]) -> None:
 
 
 def _succeed_many(
-    done: list[tuple[SyncRecord, dict[str, Any]]], request: str, started: float, tid: str
+    done: list[tuple[SyncRecord, dict[str, Any]]],
+    request: str,
+    started: float,
+    tid: str,
+    then: Callable[[], None] | None = None,
 ) -> None:
-    """The documents of one batch answer: recorded together (one UPDATE and one INSERT, not one per row)."""
+    """The documents of one batch answer: recorded together (one UPDATE and one INSERT, not one per row),
+    and `then` in the same transaction."""
     duration = int((time.monotonic() - started) * 1000)
     with transaction.atomic():
         for record, document in done:
@@ -497,6 +515,8 @@ def _succeed_many(
                 for record, doc in done
             ]
         )
+        if then is not None:
+            then()
 
 
 def _succeed(
@@ -506,7 +526,9 @@ def _succeed(
     started: float,
     outcome: str = Outcome.SUCCESS,
     intuit_tid: str = "",
+    then: Callable[[], None] | None = None,
 ) -> None:
+    """Records the document as synced, and `then` in the same transaction."""
     with transaction.atomic():
         held = outbox.release(
             record,
@@ -528,6 +550,8 @@ def _succeed(
             intuit_tid=intuit_tid,
             message=f"QuickBooks {ENTITY[record.kind]} {document.get('Id', '')}" if document else "",
         )
+        if then is not None:
+            then()
     if not held:
         logger.warning("quickbooks.push.lease_lost record=%s", record.pk)
 
