@@ -339,7 +339,12 @@ JOBS: dict[str, Callable[..., Any]] = {"migrate": _migrate, "hammer": _hammer, "
 
 
 def _serve(jobs: Queue, results: Queue, shared: _Shared) -> None:
-    connection.ensure_connection()  # connect now, not inside a measured run
+    try:
+        connection.ensure_connection()  # connect now, not inside a measured run
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
+        return
+    results.put(("ready", None))
     while (job := jobs.get()) is not None:
         name, args = job
         try:
@@ -358,8 +363,13 @@ class Workers:
             SPAWN.Process(target=_serve, args=(jobs, self.results, self.shared), daemon=True)
             for jobs in self.jobs
         ]
+        # One at a time: the first connection turns a new SQLite file to WAL, and connections racing that
+        # switch are refused ("database is locked") instead of waiting.
         for process in self.processes:
             process.start()
+            status, value = self.results.get(timeout=90)
+            if status != "ready":
+                pytest.fail(f"worker failed to start:\n{value}")
 
     def run(self, name: str, *args: Any, on: int | None = None) -> list[Any]:
         """Runs a job on every worker (or just worker `on`) and returns their results."""
