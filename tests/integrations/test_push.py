@@ -4,6 +4,7 @@ what QuickBooks receives, exactly once, through faults."""
 from __future__ import annotations
 
 import datetime
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -304,6 +305,28 @@ def test_a_dropped_answer_is_resolved_by_looking_the_invoice_up(qbo, active, wor
     assert record.state == State.QUEUED and record.outcome_unknown
     assert len(invoices(qbo, conn.realm_id)) == 1  # QuickBooks did save it
     due_now(record)
+    push.push([record.pk])
+    record.refresh_from_db()
+    assert record.state == State.SYNCED and record.attempts.filter(outcome=Outcome.FOUND).exists()
+    assert len(invoices(qbo, conn.realm_id)) == 1
+
+
+def test_a_request_quickbooks_applies_after_we_gave_up_is_found_not_sent_again(
+    qbo, active, workspace, settings
+):
+    settings.QBO_HTTP_TIMEOUT_SECONDS = 0.5
+    conn = active()
+    # QuickBooks sits on the request past our timeout, then saves the invoice anyway.
+    qbo.faults({"method": "POST", "entity": "Invoice", "kind": "stall", "ms": 1300, "count": 1})
+    before = datetime.datetime.now(datetime.UTC)
+    [record] = push_now(conn, Kind.INVOICE, [sales_order(workspace, currency="USD")])
+    assert record.state == State.QUEUED and record.outcome_unknown
+    # The lookup waits twice our timeout after we gave up (so 1.5 s after sending at the earliest): looking,
+    # and resending, while QuickBooks still works on it (until 1.3 s) would make the invoice twice.
+    assert record.next_attempt_at >= before + datetime.timedelta(seconds=0.5 + 2 * 0.5)
+
+    while datetime.datetime.now(datetime.UTC) < record.next_attempt_at:
+        time.sleep(0.05)  # polling the clock: the retry runs when it is due, not before
     push.push([record.pk])
     record.refresh_from_db()
     assert record.state == State.SYNCED and record.attempts.filter(outcome=Outcome.FOUND).exists()

@@ -584,6 +584,13 @@ def _requeue(record: SyncRecord, seconds: float, message: str, **extra: Any) -> 
     enqueue([record.pk], run_after=when)
 
 
+def settle_time() -> float:
+    """How long to leave a request we got no answer to before looking for what it made. QuickBooks may
+    still be working on it after we stopped waiting (a stalled request is applied late); a lookup before it
+    finishes finds nothing, and the resend would make the document twice. Twice our own timeout."""
+    return 2 * float(settings.QBO_HTTP_TIMEOUT_SECONDS)
+
+
 def backoff(attempts: int) -> float:
     """Exponential, capped, with jitter so that many failed records do not all come back at once."""
     cap = float(getattr(settings, "SYNC_MAX_BACKOFF_SECONDS", MAX_BACKOFF_SECONDS))
@@ -605,7 +612,7 @@ def _settle_failure(
         _attempt(record, request, started, Outcome.UNCERTAIN, message=exc.message, **fields)
         _requeue(
             record,
-            backoff(record.attempt_count) / 4,
+            max(backoff(record.attempt_count) / 4, settle_time()),
             "No answer from QuickBooks; checking before retrying.",
             outcome_unknown=True,
         )
