@@ -39,6 +39,9 @@ def test_sell_and_buy_end_to_end(page, live_server, make_user, make_workspace):
     # A sales order with two rows, one discounted; the totals update while typing.
     page.get_by_role("link", name="Sell").click()
     page.get_by_role("link", name="New sales order").click()
+    # The form is filled only once its page has loaded and htmx has shown its first totals.
+    expect(page.get_by_role("heading", name="New sales order")).to_be_visible()
+    expect(page.locator("[data-total=total]")).to_have_text("0.00 GBP")
     page.get_by_label("Customer", exact=True).select_option(label="Fern & Forge Interiors")
     page.get_by_label("Item", exact=True).nth(0).select_option(label=table.label)
     page.get_by_label("Quantity", exact=True).nth(0).fill("2")
