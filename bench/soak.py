@@ -394,12 +394,15 @@ def run(soak: Soak) -> dict[str, Any]:
         soak.start_worker()
     started = time.monotonic()
     next_kill = started + soak.args.kill_every
-    for country, workspace in workspaces.items():
-        browser = soak.browser(f"{country.lower()}@soak.example", "soak-password")
-        for kind, ids in requested[country].items():
+    browsers = {c: soak.browser(f"{c.lower()}@soak.example", "soak-password") for c in workspaces}
+    # The companies take turns, kind by kind: the queue is first in, first out, so pushing one company's
+    # orders all before the other's would leave the second to run after the faults are over.
+    for kind in ("invoice", "bill"):
+        for country, workspace in workspaces.items():
+            ids = requested[country][kind]
             singles = ids[: len(ids) // 4]
-            soak.push_singly(browser, workspace, kind, singles)
-            soak.push_in_bulk(browser, workspace, kind, ids[len(singles) :])
+            soak.push_singly(browsers[country], workspace, kind, singles)
+            soak.push_in_bulk(browsers[country], workspace, kind, ids[len(singles) :])
             if time.monotonic() >= next_kill:
                 soak.kill_a_worker()
                 next_kill = time.monotonic() + soak.args.kill_every
