@@ -45,25 +45,27 @@ def load_company(conn: QuickBooksConnection, client: QuickBooksClient | None = N
     conn.multi_currency_enabled = bool(currency.get("MultiCurrencyEnabled", False))
     conn.custom_txn_numbers = bool((prefs.get("SalesFormsPrefs") or {}).get("CustomTxnNumbers", False))
     conn.preferences_read_at = timezone.now()
-    changes = _changes(before, conn) if before["country"] else []  # the first read changes nothing
+    changes = _changes(before, conn) if before["country"] else {}  # the first read changes nothing
     update = [*FIELDS, "preferences_read_at"]
     if changes:
-        conn.preferences_changes = "; ".join(changes)
+        conn.preferences_changes = "; ".join(changes.values())
         conn.preferences_changed_at = conn.preferences_read_at
         update += ["preferences_changes", "preferences_changed_at"]
-        logger.info("quickbooks.company.settings_changed connection=%s changes=%s", conn.pk, changes)
+        # Field names only: the values (a company's name) are QuickBooks data, which stays out of logs.
+        logger.info("quickbooks.company.settings_changed connection=%s fields=%s", conn.pk, ",".join(changes))
     conn.save(update_fields=update)
-    return changes
+    return list(changes.values())
 
 
-def _changes(before: dict[str, object], conn: QuickBooksConnection) -> list[str]:
-    changes = []
+def _changes(before: dict[str, object], conn: QuickBooksConnection) -> dict[str, str]:
+    """Each changed field, and the change in words."""
+    changes = {}
     for field, (label, words) in WATCHED.items():
         now = getattr(conn, field)
         if before[field] != now:
-            changes.append(f"{label} {words[bool(now)]}")
+            changes[field] = f"{label} {words[bool(now)]}"
     if before["company_name"] and before["company_name"] != conn.company_name:
-        changes.append(f"Company renamed to {conn.company_name}")
+        changes["company_name"] = f"Company renamed to {conn.company_name}"
     return changes
 
 
