@@ -30,15 +30,14 @@ def test_serve_refuses_a_generated_key_and_debug(env: dict[str, str]) -> None:
     assert "refusing to start" in result.stderr
 
 
+def production_check(env: dict[str, str], **extra: str) -> subprocess.CompletedProcess[str]:
+    """`tanto manage check --deploy` with a proper production configuration, plus `extra`."""
+    production = {"TANTO_SECRET_KEYS": "k" * 50, "TANTO_ALLOWED_HOSTS": "tanto.example.com"}
+    return run("manage", "check", "--deploy", "--fail-level", "ERROR", env={**env, **production, **extra})
+
+
 def test_a_proper_production_configuration_passes_the_deploy_check(env: dict[str, str]) -> None:
-    result = run(
-        "manage",
-        "check",
-        "--deploy",
-        "--fail-level",
-        "ERROR",
-        env={**env, "TANTO_SECRET_KEYS": "k" * 50, "TANTO_ALLOWED_HOSTS": "tanto.example.com"},
-    )
+    result = production_check(env)
     assert result.returncode == 0, result.stderr
     assert "tanto.E00" not in result.stderr
     # No support contact: warned about, but a warning never stops `tanto serve`.
@@ -46,18 +45,6 @@ def test_a_proper_production_configuration_passes_the_deploy_check(env: dict[str
 
 
 def test_a_support_contact_silences_the_support_warning(env: dict[str, str]) -> None:
-    result = run(
-        "manage",
-        "check",
-        "--deploy",
-        "--fail-level",
-        "ERROR",
-        env={
-            **env,
-            "TANTO_SECRET_KEYS": "k" * 50,
-            "TANTO_ALLOWED_HOSTS": "tanto.example.com",
-            "TANTO_SUPPORT_EMAIL": "help@tanto.example.com",
-        },
-    )
+    result = production_check(env, TANTO_SUPPORT_EMAIL="help@tanto.example.com")
     assert result.returncode == 0, result.stderr
     assert "tanto.W010" not in result.stderr and "tanto.W011" not in result.stderr
