@@ -333,6 +333,16 @@ def test_a_request_quickbooks_applies_after_we_gave_up_is_found_not_sent_again(
     assert len(invoices(qbo, conn.realm_id)) == 1
 
 
+def test_a_paused_company_gives_its_records_back_instead_of_holding_the_worker(qbo, active, workspace):
+    conn = active()
+    ratelimit.pause(push.limit_key(conn.realm_hash), 30)  # shorter than the longest a worker would wait
+    sent = api_requests(qbo, conn.realm_id)
+    [record] = push_now(conn, Kind.INVOICE, [sales_order(workspace, currency="USD")])
+    assert record.state == State.QUEUED and not record.outcome_unknown
+    assert record.next_attempt_at > datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=25)
+    assert api_requests(qbo, conn.realm_id) == sent  # nothing went out while QuickBooks asked for quiet
+
+
 def test_a_429_pauses_the_company_not_the_worker(qbo, active, workspace):
     conn = active()
     qbo.faults({"method": "POST", "entity": "Invoice", "kind": "throttle", "count": 1})

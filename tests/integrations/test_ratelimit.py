@@ -226,6 +226,19 @@ def test_waiting_blocks_until_the_pause_ends_unless_that_is_too_long() -> None:
 
 
 @pytest.mark.django_db
+def test_a_caller_with_other_work_is_given_the_pause_at_once(fake_clock: FakeClock) -> None:
+    pause("quickbooks:1", 30)
+    with (
+        pytest.raises(RateLimitWait) as caught,
+        slot("quickbooks:1", limits=Limits(), max_wait=300, wait_out_pause=False),
+    ):
+        pass
+    assert caught.value.reason == "pause" and caught.value.seconds == pytest.approx(30, abs=0.01)
+    with slot("quickbooks:2", limits=Limits(), wait_out_pause=False):
+        pass  # another company is not held up
+
+
+@pytest.mark.django_db
 def test_refuses_to_run_inside_a_transaction() -> None:
     # The key's lock (on SQLite, the whole database) would be held until that transaction ended, and the
     # lease would stay invisible to other workers.

@@ -14,7 +14,8 @@ the window has room and the caller sleeps until then (outside the transaction), 
 all wake at once and race. A booked start holds its in-flight slot while it waits, and is given up if the
 key is paused meanwhile. If every in-flight slot is taken, or the key is paused, nothing is booked: the
 caller sleeps until the pause ends or a slot is likely free (when a lease frees is a guess; its expiry is
-the latest it can be) and asks again. No transaction is ever open while the caller's own request runs.
+the latest it can be) and asks again; a caller that has other keys' work to do can ask to be told of a
+pause at once instead. No transaction is ever open while the caller's own request runs.
 
 The module knows keys, not providers: callers namespace them ("quickbooks:<keyed hash of the realm id>").
 """
@@ -144,15 +145,24 @@ def slot(
     limits: Limits | None = None,
     max_wait: float = 300.0,
     cost: int = 1,
+    wait_out_pause: bool = True,
 ) -> Iterator[None]:
     """Blocks until sending one more request for `key` stays within every limit, holds an in-flight slot
     while the body runs, and releases it after (also on exceptions). Raises RateLimitWait (with .seconds)
-    if it would have to wait longer than `max_wait` seconds in all.
+    if it would have to wait longer than `max_wait` seconds in all, or at once if the key is paused and
+    `wait_out_pause` is false (a caller with other keys' work to do should not sleep through a pause).
 
     `cost` is how many requests this one counts as against `per_window` (a provider may meter each
     operation of a batch as a request). Must not be called inside a transaction: the lease has to be
     visible to other workers, and the key's lock must not be held while the request runs."""
-    lease = acquire(key, batch=batch, limits=limits or limits_from_settings(), max_wait=max_wait, cost=cost)
+    lease = acquire(
+        key,
+        batch=batch,
+        limits=limits or limits_from_settings(),
+        max_wait=max_wait,
+        cost=cost,
+        wait_out_pause=wait_out_pause,
+    )
     try:
         yield
     finally:
@@ -169,7 +179,9 @@ class Lease:
     lease_until: float
 
 
-def acquire(key: str, *, batch: bool, limits: Limits, max_wait: float, cost: int = 1) -> Lease:
+def acquire(
+    key: str, *, batch: bool, limits: Limits, max_wait: float, cost: int = 1, wait_out_pause: bool = True
+) -> Lease:
     """Waits for and takes a slot; hand the lease to release() when done. Prefer slot()."""
     if cost > limits.per_window:
         raise ValueError(f"a request costing {cost} can never fit {limits.per_window} per window")
@@ -190,7 +202,8 @@ def acquire(key: str, *, batch: bool, limits: Limits, max_wait: float, cost: int
             if _reached(decision.lease):
                 return decision.lease
             continue  # paused while we waited for our reserved start: decide again
-        if decision.wait > max(0.0, deadline - time.monotonic()):
+        too_long = decision.wait > max(0.0, deadline - time.monotonic())
+        if too_long or (decision.reason == "pause" and not wait_out_pause):
             raise RateLimitWait(key, decision.wait, decision.reason)
         if decision.reason == "concurrency":
             concurrency_waits += 1

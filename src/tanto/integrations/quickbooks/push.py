@@ -94,7 +94,11 @@ class LimitedClient(QuickBooksClient):
         # Never wait for a slot longer than half our lease on the records: past that, they go back to the
         # queue (RateLimitWait) rather than risk another worker taking them over while we wait.
         max_wait = min(300.0, outbox.lease().total_seconds() / 2)
-        with ratelimit.slot(key, batch=is_batch, limits=_limits(), cost=max(cost, 1), max_wait=max_wait):
+        # A company QuickBooks asked to slow down gives its records back at once (they return when the
+        # pause ends): sleeping through it would keep this worker from other companies' documents.
+        with ratelimit.slot(
+            key, batch=is_batch, limits=_limits(), cost=max(cost, 1), max_wait=max_wait, wait_out_pause=False
+        ):
             if self.guard is not None and not self.guard():
                 raise LeaseLost()
             return super()._send(bearer, method, url, query, json, *args, **kwargs)
