@@ -4,7 +4,6 @@ Tanto reads them again, so the user's fix in QuickBooks and a Retry are enough."
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 
@@ -15,12 +14,6 @@ from tanto.integrations.quickbooks.models import QuickBooksConnection
 from tests.integrations.test_push import active, api_requests, invoices, push_now, sales_order  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.emulator]
-
-
-def requests_for(qbo: Any, realm: str, path: str) -> int:
-    return sum(
-        sum(codes.values()) for key, codes in qbo.stats(realm).get("requests", {}).items() if path in key
-    )
 
 
 def test_multicurrency_turned_on_in_quickbooks_lets_the_retry_through(qbo, active, workspace, admin_client):  # noqa: F811
@@ -50,7 +43,7 @@ def test_multicurrency_turned_on_in_quickbooks_lets_the_retry_through(qbo, activ
 def test_a_fresh_copy_costs_no_request_and_an_old_one_is_read_again(qbo, active, workspace, settings):  # noqa: F811
     conn = active()
     assert push_now(conn, Kind.INVOICE, [sales_order(workspace, currency="USD")])[0].state == State.SYNCED
-    assert requests_for(qbo, conn.realm_id, "preferences") == 1  # the read at connect time only
+    assert api_requests(qbo, conn.realm_id, "preferences") == 1  # the read at connect time only
 
     # Custom transaction numbers turned on in QuickBooks; once our copy is older than the limit, the next
     # push reads the settings again and sends the order number as the invoice number.
@@ -61,7 +54,7 @@ def test_a_fresh_copy_costs_no_request_and_an_old_one_is_read_again(qbo, active,
     order = sales_order(workspace, currency="USD")
     [record] = push_now(conn, Kind.INVOICE, [order])
     assert record.state == State.SYNCED, record.error_message
-    assert requests_for(qbo, conn.realm_id, "preferences") == 2
+    assert api_requests(qbo, conn.realm_id, "preferences") == 2
     assert record.remote_number == order.number
     conn.refresh_from_db()
     assert conn.custom_txn_numbers and "Custom transaction numbers turned on" in conn.preferences_changes

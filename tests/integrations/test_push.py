@@ -116,8 +116,10 @@ def due_now(record: SyncRecord) -> None:
     SyncRecord.objects.filter(pk=record.pk).update(next_attempt_at=datetime.datetime.now(datetime.UTC))
 
 
-def api_requests(qbo: Any, realm: str) -> int:
-    return sum(sum(codes.values()) for codes in qbo.stats(realm).get("requests", {}).values())
+def api_requests(qbo: Any, realm: str, path: str = "") -> int:
+    """Requests the emulator answered for this company (those whose path contains `path`)."""
+    counted = qbo.stats(realm).get("requests", {}).items()
+    return sum(sum(codes.values()) for key, codes in counted if path in key)
 
 
 def invoices(qbo: Any, realm: str) -> list[dict[str, Any]]:
